@@ -1,0 +1,114 @@
+package dokkumigrate.ledger;
+
+import dokkumigrate.plan.Phase;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.run.RunOutcome;
+import dokkumigrate.run.TaskRun;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The record of every deploy and task run. All SQL lives behind this interface; the domain
+ * speaks only of deploys, plans and runs. Every method is atomic on its own.
+ */
+public interface Ledger extends AutoCloseable {
+
+    /**
+     * Records the plan of a deploy. A second call for the same deploy replaces its plan as long
+     * as none of its tasks has started; once one has, the recorded plan stands and is returned.
+     */
+    Deploy recordPlan(String app, DeployKey key, Deploy.Origin origin, String trigger, Plan plan);
+
+    Optional<Deploy> findDeploy(String app, DeployKey key);
+
+    Optional<Deploy> findDeploy(long deployId);
+
+    /** The app's standing plan: the deploy whose plan was last extracted from a build. */
+    Optional<Deploy> latestExtracted(String app);
+
+    /** The newest deploy of the app, whatever its origin. */
+    Optional<Deploy> latestDeploy(String app);
+
+    Plan planOf(long deployId);
+
+    /**
+     * Claims a task of a deploy for this process, in one transaction. Returns the new run in
+     * state running when the task may run (never ran, or its last attempt was interrupted);
+     * otherwise returns the last attempt unchanged (running, or a final state).
+     */
+    TaskRun claim(long deployId, Phase phase, RunClaim claim);
+
+    /** The container of a running run, recorded as soon as it exists. */
+    void recordContainer(long runId, String containerId);
+
+    /** Records how a run ended, with the tail of its output. */
+    TaskRun finish(long runId, RunOutcome outcome, Instant finishedAt);
+
+    /** Marks a run that was left running by a dead process; no-op unless it is still running. */
+    void markInterrupted(long runId, String detail, Instant at);
+
+    Optional<TaskRun> findRun(long runId);
+
+    /** All attempts of a deploy's tasks, oldest first. */
+    List<TaskRun> runsOf(long deployId);
+
+    /** Runs of an app still in state running. */
+    List<TaskRun> runningRuns(String app);
+
+    /** The tail of a run's output as stored (at most the output limit). */
+    byte[] outputTail(long runId);
+
+    void markRolledOut(long deployId, Instant at);
+
+    /** Records something that happened to an app outside a deploy (restart, scale, unlock...). */
+    void recordEvent(String app, String kind, String detail, Instant at);
+
+    List<Event> events(String app, int limit);
+
+    /** The newest deploys of an app, newest first. */
+    List<Deploy> deploys(String app, int limit);
+
+    /** Every app the ledger knows, sorted. */
+    List<String> apps();
+
+    /** Who holds (or last held) a lock, as recorded for display. */
+    Optional<LockHolder> lockHolder(String lockKey);
+
+    void recordLockHolder(LockHolder holder);
+
+    void clearLockHolder(String lockKey, long pid);
+
+    /** Removes everything recorded for an app. Returns the log paths of its runs. */
+    List<String> deleteApp(String app);
+
+    void renameApp(String oldApp, String newApp);
+
+    void cloneApp(String oldApp, String newApp);
+
+    /** Deletes all but the newest {@code keep} runs of an app; returns the log paths removed. */
+    List<String> prune(String app, int keep);
+
+    /** {@code PRAGMA integrity_check}'s verdict: "ok" or the problems found. */
+    String integrityCheck();
+
+    @Override
+    void close();
+
+    /** Who is claiming a run, and against which image. */
+    record RunClaim(String image, String imageId, String host, long helperPid, String logPath, Instant at) { }
+
+    /** Something recorded about an app outside a deploy's task runs. */
+    record Event(long id, String app, String kind, String detail, Instant at) { }
+
+    /** A failure to read or write the ledger, with what to do about it. */
+    class LedgerException extends RuntimeException {
+        public LedgerException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public LedgerException(String message) {
+            super(message);
+        }
+    }
+}
