@@ -1,2 +1,21 @@
 package dokkumigrate.cli;
-public class Main { public static void main(String[] a){ System.out.println("ok"); } }
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+
+/** Entry point of the helper jar: every trigger and {@code migrate:*} command lands here. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int exitCode = MigrateHelper.execute(args, System.getenv(), out, err);
+        out.flush();
+        err.flush();
+        System.exit(exitCode);
+    }
+}

@@ -20,8 +20,24 @@ public interface TaskRunner {
     /** Stops and removes the containers of a run (found by its run-id label); returns their ids. */
     List<String> removeContainersOfRun(long runId);
 
+    /**
+     * Stops a run from another thread (a shutdown hook on SIGTERM, SIGINT or SIGHUP): its
+     * containers are killed and removed, and the {@link #run} in progress returns interrupted.
+     */
+    default void stop(long runId) {
+        removeContainersOfRun(runId);
+    }
+
     /** The image's id ({@code sha256:...}), or empty when the image does not exist. */
     String imageId(String image);
+
+    /**
+     * How the image was built, as Dokku names it for {@code docker-args-process-deploy}:
+     * {@code herokuish}, {@code pack} or {@code dockerfile}.
+     */
+    default String imageSourceType(String image, String herokuishUser) {
+        return "dockerfile";
+    }
 
     /** Hears about a run's progress. */
     interface RunListener {

@@ -1,0 +1,140 @@
+package dokkumigrate.adapters.dokku;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.platform.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Dokku reached through {@code plugn trigger}, its env and its data layout. */
+public final class PlugnPlatform implements Platform {
+    /** Flags Dokku drops from deploy docker args before it creates a task container. */
+    private static final Set<String> TASK_FILTERED_FLAGS = Set.of("--cpus", "--gpus", "--memory",
+            "--memory-reservation", "--memory-swap", "--publish", "--publish-all", "--restart", "-p", "-P");
+
+    private final DokkuEnvironment environment;
+    private final ProcessRunner processes;
+    private final PropertyFileStore properties;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public PlugnPlatform(DokkuEnvironment environment, ProcessRunner processes, PropertyFileStore properties) {
+        this.environment = environment;
+        this.processes = processes;
+        this.properties = properties;
+    }
+
+    @Override
+    public boolean appExists(String app) {
+        return Files.isDirectory(environment.dokkuRoot().resolve(app));
+    }
+
+    @Override
+    public String deployingImage(String app, String imageTag) {
+        return "dokku/" + app + ":" + (imageTag.isEmpty() ? "latest" : imageTag);
+    }
+
+    @Override
+    public Map<String, String> configEnv(String app) {
+        String output = trigger("config-export", app, "false", "true", "json");
+        if (output.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(output, new TypeReference<LinkedHashMap<String, String>>() { });
+        } catch (IOException e) {
+            throw new PlatformException("config-export for " + app + " did not print a JSON object of strings: "
+                    + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<String> taskDockerArgs(String app, String imageTag, String imageSourceType) {
+        List<String> args = new ArrayList<>();
+        args.addAll(ShellWords.split(trigger("docker-args-deploy", app, imageTag)));
+        args.addAll(ShellWords.split(trigger("docker-args-process-deploy", app, imageSourceType, imageTag)));
+        return withoutFilteredFlags(args);
+    }
+
+    static List<String> withoutFilteredFlags(List<String> args) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (TASK_FILTERED_FLAGS.contains(arg)) {
+                i++;
+                continue;
+            }
+            int equals = arg.indexOf('=');
+            if (equals > 0 && TASK_FILTERED_FLAGS.contains(arg.substring(0, equals))) {
+                continue;
+            }
+            kept.add(arg);
+        }
+        return kept;
+    }
+
+    @Override
+    public List<String> globalRunArgs() {
+        return environment.globalRunArgs();
+    }
+
+    @Override
+    public String appShell(String app) {
+        return properties.read("scheduler", Optional.of(app), "shell")
+                .or(() -> properties.read("scheduler", Optional.empty(), "shell"))
+                .orElse("/bin/bash");
+    }
+
+    @Override
+    public String herokuishUser(String app) {
+        String user = trigger("config-get", app, "DOKKU_APP_USER").strip();
+        return user.isEmpty() ? "herokuishuser" : user;
+    }
+
+    @Override
+    public Optional<String> nativeReleaseCommand(String app) {
+        String command = trigger("procfile-get-command", app, "release", "5000").strip();
+        return command.isEmpty() ? Optional.empty() : Optional.of(command);
+    }
+
+    @Override
+    public Map<String, Integer> currentScale(String app) {
+        Map<String, Integer> scale = new LinkedHashMap<>();
+        for (String line : trigger("ps-current-scale", app).split("\n")) {
+            int equals = line.indexOf('=');
+            if (equals > 0 && line.substring(equals + 1).strip().matches("[0-9]+")) {
+                scale.put(line.substring(0, equals).strip(), Integer.parseInt(line.substring(equals + 1).strip()));
+            }
+        }
+        return scale;
+    }
+
+    @Override
+    public void postContainerCreate(String containerId, String app, String phase) {
+        trigger("post-container-create", "app", containerId, app, phase);
+    }
+
+    private String trigger(String name, String... args) {
+        List<String> argv = new ArrayList<>(List.of("plugn", "trigger", name));
+        argv.addAll(List.of(args));
+        ProcessRunner.Result result = processes.run(argv, Map.of(), new byte[0], null);
+        if (!result.ok()) {
+            throw new PlatformException("Dokku's " + name + " trigger failed (exit " + result.exitCode() + ")"
+                    + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
+        }
+        return result.stdout();
+    }
+
+    /** Dokku did not answer as expected. */
+    public static final class PlatformException extends RuntimeException {
+        public PlatformException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dokkumigrate.adapters.sqlite;
+
+import java.util.List;
+
+/**
+ * The ledger's schema as numbered forward migrations. {@code PRAGMA user_version} holds the
+ * number of migrations applied; each one runs in its own transaction. Never edit a released
+ * migration: add the next one.
+ */
+final class Schema {
+    private Schema() {
+    }
+
+    static final List<String> MIGRATIONS = List.of(
+            // 1: deploys, their planned tasks, task runs with their output tail, events, lock holders
+            """
+            CREATE TABLE deploys (
+                id            INTEGER PRIMARY KEY,
+                app           TEXT    NOT NULL,
+                deploy_key    TEXT    NOT NULL,
+                dokku_pid     INTEGER NOT NULL,
+                origin        TEXT    NOT NULL CHECK (origin IN ('extracted', 'standing', 'manual')),
+                trigger       TEXT    NOT NULL DEFAULT '',
+                created_at    INTEGER NOT NULL,
+                rolled_out_at INTEGER,
+                UNIQUE (app, deploy_key)
+            );
+            CREATE INDEX deploys_by_app ON deploys (app, id DESC);
+            CREATE INDEX deploys_extracted_by_app ON deploys (app, id DESC) WHERE origin = 'extracted';
+            CREATE TABLE tasks (
+                deploy_id INTEGER NOT NULL REFERENCES deploys (id) ON DELETE CASCADE,
+                phase     TEXT    NOT NULL CHECK (phase IN ('predeploy', 'release')),
+                command   TEXT    NOT NULL,
+                PRIMARY KEY (deploy_id, phase)
+            );
+            CREATE TABLE runs (
+                id           INTEGER PRIMARY KEY,
+                deploy_id    INTEGER NOT NULL REFERENCES deploys (id) ON DELETE CASCADE,
+                app          TEXT    NOT NULL,
+                phase        TEXT    NOT NULL,
+                command      TEXT    NOT NULL,
+                state        TEXT    NOT NULL CHECK (state IN ('planned', 'running', 'succeeded', 'failed',
+                                                          'timed_out', 'interrupted', 'skipped')),
+                attempt      INTEGER NOT NULL,
+                exit_code    INTEGER,
+                started_at   INTEGER,
+                finished_at  INTEGER,
+                image        TEXT    NOT NULL DEFAULT '',
+                image_id     TEXT    NOT NULL DEFAULT '',
+                container_id TEXT    NOT NULL DEFAULT '',
+                host         TEXT    NOT NULL DEFAULT '',
+                helper_pid   INTEGER NOT NULL DEFAULT 0,
+                log_path     TEXT    NOT NULL DEFAULT '',
+                detail       TEXT    NOT NULL DEFAULT '',
+                output_bytes INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (deploy_id, phase, attempt)
+            );
+            CREATE INDEX runs_by_app ON runs (app, id DESC);
+            CREATE INDEX runs_running_by_app ON runs (app) WHERE state = 'running';
+            CREATE TABLE run_output (
+                run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                tail   BLOB    NOT NULL
+            );
+            CREATE TABLE events (
+                id     INTEGER PRIMARY KEY,
+                app    TEXT    NOT NULL,
+                kind   TEXT    NOT NULL,
+                detail TEXT    NOT NULL DEFAULT '',
+                at     INTEGER NOT NULL
+            );
+            CREATE INDEX events_by_app ON events (app, id DESC);
+            CREATE TABLE lock_holders (
+                lock_key  TEXT    PRIMARY KEY,
+                app       TEXT    NOT NULL,
+                deploy_id INTEGER NOT NULL,
+                pid       INTEGER NOT NULL,
+                host      TEXT    NOT NULL,
+                since     INTEGER NOT NULL
+            );
+            """);
+
+    static int latestVersion() {
+        return MIGRATIONS.size();
+    }
+}

@@ -1,0 +1,46 @@
+package dokkumigrate.cli;
+
+import dokkumigrate.deploy.Release;
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.platform.Settings;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** pre-deploy APP IMAGE_TAG: fires once per release, after the image is built and before any container starts. */
+@Command(name = "pre-deploy",
+        description = "Trigger: run this deploy's predeploy and release tasks once; a failure aborts the deploy.")
+final class PreDeployCommand implements Callable<Integer> {
+    @ParentCommand
+    private MigrateHelper top;
+
+    @Parameters(index = "0", paramLabel = "APP", description = "The app being deployed.")
+    private String app;
+
+    @Parameters(index = "1", paramLabel = "IMAGE_TAG", defaultValue = "latest",
+            description = "The tag of the deploying image (dokku/APP:IMAGE_TAG).")
+    private String imageTag;
+
+    @Override
+    public Integer call() {
+        AppNames.requireValid(app);
+        Services services = top.services();
+        Settings settings = services.properties().settingsOf(app);
+        if (!settings.enabled()) {
+            return 0;
+        }
+        new ScaledMigrationGate(services).check(app, imageTag, settings);
+        Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
+                services.logs(), services.console(), services.helper(), services.inFlight());
+        Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
+                TriggerDescription.of(services.environment()));
+        if (deploy.isEmpty()) {
+            return 0;
+        }
+        try (SignalGuard guard = SignalGuard.install(services)) {
+            return release.run(deploy.get(), imageTag, settings) == Release.Result.PROCEED ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dokkumigrate.cli;
+
+import dokkumigrate.adapters.docker.DockerTaskRunner;
+import dokkumigrate.adapters.dokku.DataDirDeployCopies;
+import dokkumigrate.adapters.dokku.DokkuEnvironment;
+import dokkumigrate.adapters.dokku.PlugnPlatform;
+import dokkumigrate.adapters.dokku.PropertyFileStore;
+import dokkumigrate.adapters.lock.FileTaskLocks;
+import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.deploy.Helper;
+import dokkumigrate.deploy.InFlight;
+import dokkumigrate.deploy.RunLogs;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.output.Console;
+import dokkumigrate.platform.DeployCopies;
+import dokkumigrate.platform.Platform;
+import dokkumigrate.run.TaskLocks;
+import dokkumigrate.run.TaskRunner;
+import java.time.Duration;
+
+/**
+ * The composition root: builds the adapters from Dokku's environment, each on first use, so a
+ * command that needs no Docker never starts one and one that needs no ledger never opens it.
+ */
+public final class Services implements AutoCloseable {
+    private final DokkuEnvironment environment;
+    private final Console console;
+    private final ProcessRunner processes = new ProcessRunner();
+    private final InFlight inFlight = new InFlight();
+    private SqliteLedger ledger;
+    private Helper helper;
+
+    public Services(DokkuEnvironment environment, Console console) {
+        this.environment = environment;
+        this.console = console;
+    }
+
+    public DokkuEnvironment environment() {
+        return environment;
+    }
+
+    public Console console() {
+        return console;
+    }
+
+    public synchronized Ledger ledger() {
+        if (ledger == null) {
+            ledger = SqliteLedger.open(environment.ledgerPath(), busyTimeout());
+        }
+        return ledger;
+    }
+
+    public TaskRunner runner() {
+        return new DockerTaskRunner(environment.dockerBin(), processes);
+    }
+
+    public TaskLocks locks() {
+        return new FileTaskLocks(environment.lockDir());
+    }
+
+    public PropertyFileStore properties() {
+        return new PropertyFileStore(environment.propertyDir());
+    }
+
+    public Platform platform() {
+        return new PlugnPlatform(environment, processes, properties());
+    }
+
+    public DeployCopies deployCopies() {
+        return new DataDirDeployCopies(environment.libRoot(), environment.dokkuPid());
+    }
+
+    public RunLogs logs() {
+        return new RunLogs(environment.logDir());
+    }
+
+    public InFlight inFlight() {
+        return inFlight;
+    }
+
+    public synchronized Helper helper() {
+        if (helper == null) {
+            helper = Helper.current(environment.hostName());
+        }
+        return helper;
+    }
+
+    private static Duration busyTimeout() {
+        String value = System.getenv("DOKKU_MIGRATE_BUSY_TIMEOUT_MS");
+        return value != null && value.matches("[0-9]{1,9}") ? Duration.ofMillis(Long.parseLong(value))
+                : SqliteLedger.DEFAULT_BUSY_TIMEOUT;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (ledger != null) {
+            ledger.close();
+            ledger = null;
+        }
+    }
+}

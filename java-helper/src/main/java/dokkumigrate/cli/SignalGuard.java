@@ -1,0 +1,30 @@
+package dokkumigrate.cli;
+
+/**
+ * While a task runs, SIGTERM, SIGINT and SIGHUP (an ssh disconnect during {@code git push}) stop
+ * its container and record the run as interrupted before the JVM exits.
+ */
+final class SignalGuard implements AutoCloseable {
+    private final Thread hook;
+
+    private SignalGuard(Thread hook) {
+        this.hook = hook;
+    }
+
+    static SignalGuard install(Services services) {
+        Thread hook = new Thread(() -> services.inFlight().interrupt(services.ledger(),
+                "stopped by a signal to the helper (deploy interrupted or cancelled)",
+                services.helper().clock().instant()), "migrate-signal-guard");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return new SignalGuard(hook);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting and the hook is running: let it finish
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dokkumigrate.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dokkumigrate.deploy.StatusReport;
+import dokkumigrate.output.Console;
+import dokkumigrate.output.Table;
+import dokkumigrate.run.TaskRun;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** migrate:status APP: the latest deploy's tasks and the recent history. */
+@Command(name = "status", description = "Show the deployment tasks of an app's latest deploy and its recent history.")
+final class StatusCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    @ParentCommand
+    private MigrateHelper top;
+
+    @Parameters(index = "0", paramLabel = "APP", description = "The app to show.")
+    private String app;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "stdout",
+            description = "Output format: stdout (a table) or json (the shape documented in the README).")
+    private String format;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
+            description = "How many deploys to show, the latest included (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Option(names = "--all", description = "Show every deploy the ledger keeps.")
+    private boolean all;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+        if (!format.equals("stdout") && !format.equals("json")) {
+            throw new UsageError("Invalid --format value '" + format + "': use stdout or json");
+        }
+        if (limit < 1) {
+            throw new UsageError("--limit must be 1 or more");
+        }
+        Services services = top.services();
+        AppNames.requireExisting(services.platform(), app);
+        StatusReport.AppStatus status = new StatusReport(services.ledger()).of(app, all ? Integer.MAX_VALUE : limit);
+        Console console = services.console();
+        if (format.equals("json")) {
+            console.plain(new ObjectMapper().writeValueAsString(StatusReport.toJson(status)));
+            return 0;
+        }
+        console.plain("=====> " + app + " deployment tasks");
+        if (status.latest().isEmpty()) {
+            console.plain("       No deploy recorded yet: the next deploy's release and predeploy tasks will show here.");
+            return 0;
+        }
+        StatusReport.DeployRuns latest = status.latest().get();
+        console.plain("       Latest deploy: #" + latest.deploy().id() + " (" + describe(latest) + ")");
+        Table tasks = new Table("Run", "Phase", "Source", "State", "Exit", "Duration", "Started", "Image", "Command");
+        for (TaskRun run : latest.runs()) {
+            tasks.row("#" + run.id(), run.phase().label(), run.phase().source().label(), run.state().label(),
+                    run.exitCode().map(String::valueOf).orElse("-"), duration(run), time(run.startedAt()),
+                    run.image(), run.command());
+        }
+        if (tasks.isEmpty()) {
+            console.plain("       No task has run for this deploy yet.");
+        } else {
+            tasks.lines().forEach(line -> console.plain("       " + line));
+        }
+        if (!status.history().isEmpty()) {
+            console.plain("=====> " + app + " earlier deploys");
+            Table history = new Table("Deploy", "Origin", "Run", "Phase", "State", "Exit", "Duration", "Started");
+            for (StatusReport.DeployRuns entry : status.history()) {
+                if (entry.runs().isEmpty()) {
+                    history.row("#" + entry.deploy().id(), entry.deploy().origin().label(), "-", "-", "planned", "-", "-",
+                            TIME.format(entry.deploy().createdAt()));
+                }
+                for (TaskRun run : entry.runs()) {
+                    history.row("#" + entry.deploy().id(), entry.deploy().origin().label(), "#" + run.id(),
+                            run.phase().label(), run.state().label(), run.exitCode().map(String::valueOf).orElse("-"),
+                            duration(run), time(run.startedAt()));
+                }
+            }
+            history.lines().forEach(line -> console.plain("       " + line));
+        }
+        return 0;
+    }
+
+    private static String describe(StatusReport.DeployRuns entry) {
+        String origin = switch (entry.deploy().origin()) {
+            case EXTRACTED -> "build";
+            case STANDING -> "release without a new build";
+            case MANUAL -> "manual run";
+        };
+        String trigger = entry.deploy().trigger().isEmpty() ? "" : ", " + entry.deploy().trigger();
+        String rolledOut = entry.deploy().rolledOutAt().map(at -> ", rolled out " + TIME.format(at)).orElse(", not rolled out");
+        return origin + trigger + ", planned " + TIME.format(entry.deploy().createdAt()) + rolledOut;
+    }
+
+    private static String duration(TaskRun run) {
+        return run.duration().map(d -> String.format("%.1fs", d.toMillis() / 1000.0)).orElse("-");
+    }
+
+    private static String time(Optional<Instant> instant) {
+        return instant.map(TIME::format).orElse("-");
+    }
+}

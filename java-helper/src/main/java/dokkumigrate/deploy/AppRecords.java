@@ -1,0 +1,39 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.platform.SettingsStore;
+
+/** Keeps an app's ledger rows, logs and properties in step with Dokku's app lifecycle. */
+public final class AppRecords {
+    private final Ledger ledger;
+    private final RunLogs logs;
+    private final SettingsStore settings;
+
+    public AppRecords(Ledger ledger, RunLogs logs, SettingsStore settings) {
+        this.ledger = ledger;
+        this.logs = logs;
+        this.settings = settings;
+    }
+
+    /** post-delete: the app is gone; so is everything the plugin kept about it. */
+    public void delete(String app) {
+        ledger.deleteApp(app);
+        logs.deleteApp(app);
+        settings.deleteApp(app);
+    }
+
+    /** post-app-rename-setup: runs while the old app still exists. */
+    public void rename(String oldApp, String newApp) {
+        ledger.renameApp(oldApp, newApp);
+        logs.renameApp(oldApp, newApp);
+        settings.copyApp(oldApp, newApp);
+        settings.deleteApp(oldApp);
+    }
+
+    /** post-app-clone-setup: the new app starts with the old app's history and settings. */
+    public void copy(String oldApp, String newApp) {
+        ledger.cloneApp(oldApp, newApp);
+        logs.copyApp(oldApp, newApp);
+        settings.copyApp(oldApp, newApp);
+    }
+}

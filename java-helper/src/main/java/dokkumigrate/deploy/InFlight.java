@@ -1,0 +1,41 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.run.TaskRunner;
+import java.time.Instant;
+
+/**
+ * The task run this process has in progress, so that a shutdown hook (SIGTERM, SIGINT, SIGHUP:
+ * an ssh disconnect during {@code git push}) can stop its container and record it as interrupted.
+ */
+public final class InFlight {
+    private long runId;
+    private TaskRunner runner;
+
+    synchronized void started(long runId, TaskRunner runner) {
+        this.runId = runId;
+        this.runner = runner;
+    }
+
+    synchronized void containerCreated(long runId, String containerId) {
+        // the container is found by its run-id label when stopped; nothing to keep
+    }
+
+    synchronized void clear(long runId) {
+        if (this.runId == runId) {
+            this.runId = 0;
+            this.runner = null;
+        }
+    }
+
+    /** Stops the run in progress, if any, and records it interrupted. Safe to call from a shutdown hook. */
+    public synchronized void interrupt(Ledger ledger, String why, Instant at) {
+        if (runId == 0) {
+            return;
+        }
+        long stopping = runId;
+        ledger.markInterrupted(stopping, why, at);
+        runner.stop(stopping);
+        runId = 0;
+    }
+}

@@ -1,0 +1,232 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.DeployKey;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.LockHolder;
+import dokkumigrate.output.Console;
+import dokkumigrate.output.TerminalText;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.Task;
+import dokkumigrate.platform.Platform;
+import dokkumigrate.platform.Settings;
+import dokkumigrate.run.RunOutcome;
+import dokkumigrate.run.RunState;
+import dokkumigrate.run.TaskLocks;
+import dokkumigrate.run.TaskOutput;
+import dokkumigrate.run.TaskRequest;
+import dokkumigrate.run.TaskRun;
+import dokkumigrate.run.TaskRunner;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a deploy's plan exactly once: predeploy, then release, under the app's (or its lock
+ * group's) lock, each task claimed in the ledger before it starts. A second caller for the same
+ * deploy waits for the lock and returns the recorded result instead of running anything.
+ */
+public final class Release {
+    private static final int FAILURE_TAIL_LINES = 20;
+
+    private final Ledger ledger;
+    private final TaskRunner runner;
+    private final TaskLocks locks;
+    private final Platform platform;
+    private final RunLogs logs;
+    private final Console console;
+    private final Helper helper;
+    private final InFlight inFlight;
+
+    public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
+                   Console console, Helper helper, InFlight inFlight) {
+        this.ledger = ledger;
+        this.runner = runner;
+        this.locks = locks;
+        this.platform = platform;
+        this.logs = logs;
+        this.console = console;
+        this.helper = helper;
+        this.inFlight = inFlight;
+    }
+
+    /** What the deploy should do after the release ran. */
+    public enum Result { PROCEED, ABORT }
+
+    /**
+     * The deploy to run for this Dokku invocation: the one post-extract recorded, or, when Dokku
+     * releases without a new build (config change, start of a stopped app), a new deploy of the
+     * app's standing plan. Empty when the app has no plan at all.
+     */
+    public Optional<Deploy> deployFor(String app, DeployKey key, String trigger) {
+        Optional<Deploy> recorded = ledger.findDeploy(app, key);
+        if (recorded.isPresent()) {
+            return recorded;
+        }
+        return ledger.latestExtracted(app)
+                .map(standing -> ledger.planOf(standing.id()))
+                .filter(plan -> !plan.isEmpty())
+                .map(plan -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, plan));
+    }
+
+    /** Runs every task of the deploy that has not run yet; returns whether the deploy may go on. */
+    public Result run(Deploy deploy, String imageTag, Settings settings) {
+        String app = deploy.app();
+        Plan plan = ledger.planOf(deploy.id());
+        if (plan.isEmpty()) {
+            console.step("Checking for deployment tasks");
+            console.detail("No release or predeploy task found, skipping");
+            return Result.PROCEED;
+        }
+        String image = platform.deployingImage(app, imageTag);
+        String lockKey = settings.lockKey(app);
+        Duration maxWait = settings.timeout().plus(Duration.ofMinutes(5));
+        try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, Duration.ofSeconds(15),
+                () -> reportWaiting(app, lockKey))) {
+            ledger.recordLockHolder(new LockHolder(lockKey, app, deploy.id(), helper.pid(), helper.host(),
+                    helper.clock().instant()));
+            try {
+                recoverInterruptedRuns(app);
+                for (Task task : plan.tasks()) {
+                    if (runTask(deploy, task, image, imageTag, settings) == Result.ABORT) {
+                        return Result.ABORT;
+                    }
+                }
+                return Result.PROCEED;
+            } finally {
+                ledger.clearLockHolder(lockKey, helper.pid());
+                pruneOldRuns(app, settings.keepRuns());
+            }
+        } catch (TaskLocks.LockTimeoutException e) {
+            throw new DeployFailure("Gave up waiting for the task lock of " + app + ": " + e.getMessage()
+                    + ". See who holds it with: dokku migrate:doctor " + app, e);
+        }
+    }
+
+    private Result runTask(Deploy deploy, Task task, String image, String imageTag, Settings settings) {
+        String app = deploy.app();
+        String phase = task.phase().label();
+        String imageId = runner.imageId(image);
+        if (imageId.isEmpty()) {
+            throw new DeployFailure("App image (" + image + ") not found, so the " + phase + " task of " + app
+                    + " cannot run. Rebuild the app: dokku ps:rebuild " + app);
+        }
+        TaskRun claimed = ledger.claim(deploy.id(), task.phase(), new Ledger.RunClaim(image, imageId, helper.host(),
+                helper.pid(), "{run}.log", helper.clock().instant()));
+        if (claimed.state() != RunState.RUNNING || claimed.helperPid() != helper.pid()) {
+            return reportEarlierRun(app, claimed);
+        }
+        console.step("Running " + phase + " task from " + task.source().label() + " for " + app
+                + (task.phase() == dokkumigrate.plan.Phase.RELEASE ? " in ephemeral container" : "")
+                + ": " + TerminalText.escape(task.command()));
+        TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
+                platform.configEnv(app),
+                platform.taskDockerArgs(app, imageTag, runner.imageSourceType(image, platform.herokuishUser(app))),
+                platform.globalRunArgs(), platform.appShell(app), settings.timeout());
+        RunOutcome outcome = execute(claimed, request, settings);
+        TaskRun finished = ledger.finish(claimed.id(), outcome, helper.clock().instant());
+        inFlight.clear(claimed.id());
+        if (finished.state().letsDeployProceed()) {
+            console.detail(phase + " task succeeded in " + seconds(finished) + " (run #" + finished.id() + ")");
+            return Result.PROCEED;
+        }
+        reportFailure(finished, outcome);
+        return Result.ABORT;
+    }
+
+    private RunOutcome execute(TaskRun run, TaskRequest request, Settings settings) {
+        String app = run.app();
+        inFlight.started(run.id(), runner);
+        try (OutputStream log = logs.create(app, run.logPath())) {
+            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes());
+            console.heading("Start of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
+            RunOutcome outcome;
+            try {
+                outcome = runner.run(request, output, containerId -> {
+                    ledger.recordContainer(run.id(), containerId);
+                    inFlight.containerCreated(run.id(), containerId);
+                    platform.postContainerCreate(containerId, app, run.phase().label());
+                });
+            } catch (TaskRunner.RunnerException e) {
+                outcome = new RunOutcome(RunState.FAILED, -1, new byte[0], 0, e.getMessage());
+            }
+            output.finish();
+            console.heading("End of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
+            return new RunOutcome(outcome.state(), outcome.exitCode(), output.tail(), output.totalBytes(),
+                    outcome.detail());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the output of run #" + run.id() + " of " + app, e);
+        }
+    }
+
+    private Result reportEarlierRun(String app, TaskRun earlier) {
+        String phase = earlier.phase().label();
+        if (earlier.state().letsDeployProceed()) {
+            console.step(phase + " task of " + app + " already ran for this deploy (run #" + earlier.id()
+                    + ", " + earlier.state().label() + "); not running it again");
+            return Result.PROCEED;
+        }
+        console.warn("The " + phase + " task of " + app + " already ran for this deploy and ended "
+                + earlier.state().label() + " (run #" + earlier.id() + ")" + detailSuffix(earlier.detail()) + ".");
+        console.warn("See its output with: dokku migrate:logs " + app + " " + earlier.id());
+        return Result.ABORT;
+    }
+
+    private void reportFailure(TaskRun run, RunOutcome outcome) {
+        String app = run.app();
+        String phase = run.phase().label();
+        if (console.quiet()) {
+            String[] lines = new String(outcome.outputTail(), StandardCharsets.UTF_8).split("\n");
+            List<String> tail = Arrays.asList(lines).subList(Math.max(0, lines.length - FAILURE_TAIL_LINES), lines.length);
+            console.warn("Last lines of the " + phase + " task's output:");
+            tail.forEach(line -> console.warn("  " + TerminalText.escape(line)));
+        }
+        console.warn("Execution of " + phase + " task failed for " + app + ": " + TerminalText.escape(run.command()));
+        console.warn(run.state().label() + detailSuffix(run.detail()) + " (run #" + run.id() + ")");
+        console.warn("The deploy was stopped before any new container started. Fix the task and deploy again;");
+        console.warn("full output: dokku migrate:logs " + app + " " + run.id());
+    }
+
+    private void recoverInterruptedRuns(String app) {
+        // we hold the lock, so no live helper can be running a task of this app
+        for (TaskRun stale : ledger.runningRuns(app)) {
+            List<String> removed = runner.removeContainersOfRun(stale.id());
+            ledger.markInterrupted(stale.id(), "helper " + stale.helperPid() + " on " + stale.host()
+                    + " stopped while the task ran" + (removed.isEmpty() ? "" : "; container removed"),
+                    helper.clock().instant());
+            console.warn("Run #" + stale.id() + " (" + stale.phase().label() + ") of " + app + " was interrupted "
+                    + "when its helper stopped; marked interrupted" + (removed.isEmpty() ? "" : " and its container removed")
+                    + ". It runs again now.");
+        }
+    }
+
+    private void reportWaiting(String app, String lockKey) {
+        Optional<LockHolder> holder = ledger.lockHolder(lockKey);
+        console.step("Waiting for the " + lockKey + " lock"
+                + holder.map(h -> ", held by pid " + h.pid() + " on " + h.host() + " since " + h.since()
+                        + " (app " + h.app() + ", deploy #" + h.deployId() + ")").orElse(""));
+    }
+
+    private void pruneOldRuns(String app, int keepRuns) {
+        logs.delete(app, ledger.prune(app, keepRuns));
+    }
+
+    private static String seconds(TaskRun run) {
+        return run.duration().map(d -> String.format("%.1fs", d.toMillis() / 1000.0)).orElse("?");
+    }
+
+    private static String detailSuffix(String detail) {
+        return detail.isEmpty() ? "" : ": " + detail;
+    }
+
+    /** Current instant helper for callers that record events. */
+    Instant now() {
+        return helper.clock().instant();
+    }
+}

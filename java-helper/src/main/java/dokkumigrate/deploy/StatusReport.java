@@ -1,0 +1,77 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.run.TaskRun;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What {@code migrate:status} shows: the latest deploy's tasks and the recent history. */
+public final class StatusReport {
+    private final Ledger ledger;
+
+    public StatusReport(Ledger ledger) {
+        this.ledger = ledger;
+    }
+
+    /** A deploy with its task runs, oldest attempt first. */
+    public record DeployRuns(Deploy deploy, List<TaskRun> runs) { }
+
+    public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history) { }
+
+    /** @param deploys how many deploys to show in all, the latest included */
+    public AppStatus of(String app, int deploys) {
+        List<DeployRuns> all = new ArrayList<>();
+        for (Deploy deploy : ledger.deploys(app, deploys)) {
+            all.add(new DeployRuns(deploy, ledger.runsOf(deploy.id())));
+        }
+        Optional<DeployRuns> latest = all.stream().findFirst();
+        return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of());
+    }
+
+    /** The stable JSON shape of {@code migrate:status --format json} (documented in the README). */
+    public static Map<String, Object> toJson(AppStatus status) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("app", status.app());
+        json.put("latest_deploy", status.latest().map(StatusReport::deployJson).orElse(null));
+        json.put("history", status.history().stream().map(StatusReport::deployJson).toList());
+        return json;
+    }
+
+    private static Map<String, Object> deployJson(DeployRuns entry) {
+        Deploy deploy = entry.deploy();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", deploy.id());
+        json.put("origin", deploy.origin().label());
+        json.put("trigger", deploy.trigger());
+        json.put("dokku_pid", deploy.key().dokkuPid());
+        json.put("created_at", deploy.createdAt().toString());
+        json.put("rolled_out_at", deploy.rolledOutAt().map(Object::toString).orElse(null));
+        json.put("runs", entry.runs().stream().map(StatusReport::runJson).toList());
+        return json;
+    }
+
+    private static Map<String, Object> runJson(TaskRun run) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", run.id());
+        json.put("phase", run.phase().label());
+        json.put("source", run.phase().source().label());
+        json.put("command", run.command());
+        json.put("state", run.state().label());
+        json.put("attempt", run.attempt());
+        json.put("exit_code", run.exitCode().orElse(null));
+        json.put("started_at", run.startedAt().map(Object::toString).orElse(null));
+        json.put("finished_at", run.finishedAt().map(Object::toString).orElse(null));
+        json.put("duration_ms", run.duration().map(d -> d.toMillis()).orElse(null));
+        json.put("image", run.image());
+        json.put("image_id", run.imageId());
+        json.put("container_id", run.containerId());
+        json.put("host", run.host());
+        json.put("helper_pid", run.helperPid());
+        json.put("detail", run.detail());
+        return json;
+    }
+}

@@ -1,0 +1,91 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.DeployKey;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.output.Console;
+import dokkumigrate.output.TerminalText;
+import dokkumigrate.plan.ExtractionException;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.PlanExtractor;
+import dokkumigrate.plan.Task;
+import dokkumigrate.platform.DeployCopies;
+import dokkumigrate.platform.Platform;
+import java.util.Optional;
+
+/**
+ * post-extract: takes the deploy's release and predeploy tasks over from Dokku. The plan is
+ * recorded first (so nothing is lost), then the tasks are removed from this deploy's Procfile
+ * and app.json copies (so Dokku's own runner finds nothing), then Dokku is asked, through its
+ * own {@code procfile-get-command}, to confirm that no release task is left for it.
+ */
+public final class Takeover {
+    private final Ledger ledger;
+    private final DeployCopies copies;
+    private final Platform platform;
+    private final Console console;
+
+    public Takeover(Ledger ledger, DeployCopies copies, Platform platform, Console console) {
+        this.ledger = ledger;
+        this.copies = copies;
+        this.platform = platform;
+        this.console = console;
+    }
+
+    public Deploy takeOver(String app, DeployKey key, String trigger) {
+        Optional<String> procfile = copies.readProcfile(app);
+        Optional<String> appJson = copies.readAppJson(app);
+        PlanExtractor.Extraction extraction = extract(app, procfile, appJson);
+        Plan plan = extraction.plan();
+
+        Optional<Deploy> earlier = ledger.findDeploy(app, key);
+        if (plan.isEmpty() && earlier.isPresent() && !ledger.planOf(earlier.get().id()).isEmpty()) {
+            // a repeated post-extract of a deploy whose copies were already rewritten: the plan stands
+            verifyNothingLeftForDokku(app);
+            return earlier.get();
+        }
+        Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, plan);
+        console.step("Taking over deployment tasks of " + app);
+        if (plan.isEmpty()) {
+            console.detail("No release or predeploy task found");
+        }
+        for (Task task : plan.tasks()) {
+            console.detail(task.phase().label() + " task from " + task.source().label() + ": "
+                    + TerminalText.escape(task.command()) + " (runs once, before any container starts)");
+        }
+        rewriteCopies(app, extraction);
+        verifyNothingLeftForDokku(app);
+        return deploy;
+    }
+
+    private PlanExtractor.Extraction extract(String app, Optional<String> procfile, Optional<String> appJson) {
+        try {
+            return PlanExtractor.extract(procfile.orElse(null), appJson.orElse(null));
+        } catch (ExtractionException e) {
+            String path = e.fileLabel().equals("app.json") ? copies.appJsonPath(app) : copies.procfilePath(app);
+            throw new DeployFailure("Cannot read the deployment tasks of " + app + ": "
+                    + e.withFile(path).getMessage() + ". Nothing was changed; fix the file and deploy again.", e);
+        }
+    }
+
+    private void rewriteCopies(String app, PlanExtractor.Extraction extraction) {
+        switch (extraction.procfileChange()) {
+            case UNCHANGED -> { }
+            case REWRITTEN -> copies.writeProcfile(app, extraction.procfile().orElseThrow());
+            case NOW_EMPTY -> copies.markProcfileMissing(app);
+        }
+        if (extraction.appJsonChanged()) {
+            copies.writeAppJson(app, extraction.appJson().orElseThrow());
+        }
+    }
+
+    private void verifyNothingLeftForDokku(String app) {
+        Optional<String> left = platform.nativeReleaseCommand(app);
+        if (left.isPresent()) {
+            throw new DeployFailure("Dokku would still run a release task for " + app + " itself ("
+                    + TerminalText.escape(left.get()) + "), so it would run twice. Check that no other plugin "
+                    + "restores the Procfile at " + copies.procfilePath(app) + ", or hand the app back to Dokku "
+                    + "with: dokku migrate:set " + app + " enabled false");
+        }
+    }
+}

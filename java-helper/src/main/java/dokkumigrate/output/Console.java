@@ -1,0 +1,70 @@
+package dokkumigrate.output;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Dokku's output conventions: {@code -----> } for a step, {@code =====> } for a heading, seven
+ * spaces for detail, {@code  !     } on stderr for warnings and failures. Quiet mode
+ * (DOKKU_QUIET_OUTPUT, --quiet) silences the chatter, never warnings or errors.
+ */
+public final class Console {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean quiet;
+
+    public Console(OutputStream out, OutputStream err, boolean quiet) {
+        this.out = out instanceof PrintStream p ? p : new PrintStream(out, true, StandardCharsets.UTF_8);
+        this.err = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
+        this.quiet = quiet;
+    }
+
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** {@code -----> text}: a step. */
+    public void step(String text) {
+        chatter("-----> ", text);
+    }
+
+    /** {@code =====> text}: a heading. */
+    public void heading(String text) {
+        chatter("=====> ", text);
+    }
+
+    /** Seven spaces, then the text: detail under a step. */
+    public void detail(String text) {
+        chatter("       ", text);
+    }
+
+    /** {@code  !     text} on stderr: shown even when quiet. */
+    public void warn(String text) {
+        for (String line : text.split("\n", -1)) {
+            err.println(" !     " + line);
+        }
+        err.flush();
+    }
+
+    /** A plain line on stdout (tables, JSON, raw values): shown even when quiet. */
+    public void plain(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    /** The stream task output is copied to, or null when quiet. */
+    public PrintStream taskOutputStream() {
+        return quiet ? null : out;
+    }
+
+    private void chatter(String prefix, String text) {
+        if (quiet) {
+            return;
+        }
+        for (String line : text.split("\n", -1)) {
+            out.println(prefix + line);
+        }
+        out.flush();
+    }
+}

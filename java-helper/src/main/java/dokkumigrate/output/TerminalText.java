@@ -1,0 +1,33 @@
+package dokkumigrate.output;
+
+/**
+ * Makes text that came from a task safe to show: control characters become visible escapes
+ * ({@code \e}, {@code \r}, {@code \x07}), so no output can move the cursor, clear the screen or
+ * break a table's columns. Logs keep the raw bytes.
+ */
+public final class TerminalText {
+    private TerminalText() {
+    }
+
+    public static String escape(String text) {
+        StringBuilder safe = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            if (cp == '\t') {
+                safe.append("    ");
+            } else if (cp == 0x1b) {
+                safe.append("\\e");
+            } else if (cp == '\r') {
+                safe.append("\\r");
+            } else if (cp == '\n') {
+                safe.append("\\n");
+            } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+                safe.append(String.format("\\x%02x", cp));
+            } else if (cp == 0x2028 || cp == 0x2029 || cp == 0x202e || cp == 0x202d) {
+                safe.append(String.format("\\u%04x", cp));
+            } else {
+                safe.appendCodePoint(cp);
+            }
+        });
+        return safe.toString();
+    }
+}

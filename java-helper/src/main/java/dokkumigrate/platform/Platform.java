@@ -1,0 +1,43 @@
+package dokkumigrate.platform;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the helper asks of Dokku itself, through its core triggers and its environment. */
+public interface Platform {
+
+    /** Whether the app exists ({@code $DOKKU_ROOT/APP}). */
+    boolean appExists(String app);
+
+    /** The deploying image for a tag, as Dokku names it: {@code dokku/APP:TAG}. */
+    String deployingImage(String app, String imageTag);
+
+    /** The app's config (secrets included): never to be put on a command line or in the ledger. */
+    Map<String, String> configEnv(String app);
+
+    /**
+     * The docker args Dokku gives a deployment task container: {@code docker-args-deploy} and
+     * {@code docker-args-process-deploy}, split shell-style, without the publish, restart and
+     * resource flags Dokku filters out.
+     */
+    List<String> taskDockerArgs(String app, String imageTag, String imageSourceType);
+
+    /** Dokku's {@code DOKKU_GLOBAL_RUN_ARGS}, split on spaces. */
+    List<String> globalRunArgs();
+
+    /** The shell tasks run in: the scheduler's {@code shell} property, default /bin/bash. */
+    String appShell(String app);
+
+    /** The user herokuish images run as (config {@code DOKKU_APP_USER}, default herokuishuser). */
+    String herokuishUser(String app);
+
+    /** What Dokku's own runner would find as the release command ({@code procfile-get-command}). */
+    Optional<String> nativeReleaseCommand(String app);
+
+    /** The app's process types and their scale ({@code ps-current-scale}). */
+    Map<String, Integer> currentScale(String app);
+
+    /** Tells the other plugins that a task container exists ({@code post-container-create}). */
+    void postContainerCreate(String containerId, String app, String phase);
+}

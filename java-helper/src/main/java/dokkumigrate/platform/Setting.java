@@ -1,0 +1,67 @@
+package dokkumigrate.platform;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** The plugin's properties, settable per app or globally with {@code migrate:set}. */
+public enum Setting {
+    ENABLED("enabled", "true", "true or false: false hands the app's tasks back to Dokku's own runner",
+            v -> v.equals("true") || v.equals("false")),
+    TIMEOUT("timeout", "3600", "seconds a task may run before its container is killed (1 or more)",
+            Setting::isPositiveInteger),
+    LOCK_GROUP("lock-group", "", "apps sharing a lock group (e.g. one database) never run tasks at once",
+            v -> Pattern.matches("[a-z0-9][a-z0-9._-]{0,62}", v)),
+    SCALED_MIGRATIONS("scaled-migrations", "warn", "warn, fail or ignore: what to do when a process that runs "
+            + "more than once migrates at boot", v -> List.of("warn", "fail", "ignore").contains(v)),
+    OUTPUT_LIMIT("output-limit", "1048576", "bytes of each run's output kept in the ledger (the log file keeps all)",
+            Setting::isPositiveInteger),
+    KEEP_RUNS("keep-runs", "1000", "task runs kept per app; older runs and their logs are removed",
+            Setting::isPositiveInteger);
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final Predicate<String> validator;
+
+    Setting(String key, String defaultValue, String description, Predicate<String> validator) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.validator = validator;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean accepts(String value) {
+        return validator.test(value);
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    public static String validKeys() {
+        return String.join(", ", Arrays.stream(values()).map(Setting::key).toList());
+    }
+
+    private static boolean isPositiveInteger(String value) {
+        if (!value.matches("[0-9]{1,10}")) {
+            return false;
+        }
+        long parsed = Long.parseLong(value);
+        return parsed >= 1 && parsed <= Integer.MAX_VALUE;
+    }
+}

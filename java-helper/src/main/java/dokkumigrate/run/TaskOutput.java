@@ -1,0 +1,136 @@
+package dokkumigrate.run;
+
+import dokkumigrate.output.TerminalText;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Where a task's output goes while it runs: the whole of it, raw, to the run's log file; the
+ * last {@code tailLimit} bytes to memory for the ledger; and line by line, indented as Dokku
+ * indents container logs and with control characters escaped, to the operator's terminal.
+ * Memory stays bounded whatever the task prints.
+ */
+public final class TaskOutput extends OutputStream {
+    private static final int MAX_LINE = 16 * 1024;
+    private static final String INDENT = "       ";
+
+    private final OutputStream log;
+    private final PrintStream terminal;
+    private final TailBuffer tail;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private long total;
+
+    /**
+     * @param log       receives every byte (the caller closes it), or null
+     * @param terminal  receives indented, escaped lines, or null when quiet
+     * @param tailLimit how many trailing bytes to keep in memory
+     */
+    public TaskOutput(OutputStream log, PrintStream terminal, int tailLimit) {
+        this.log = log;
+        this.terminal = terminal;
+        this.tail = new TailBuffer(tailLimit);
+    }
+
+    @Override
+    public synchronized void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+        if (log != null) {
+            log.write(bytes, offset, length);
+        }
+        tail.write(bytes, offset, length);
+        total += length;
+        if (terminal == null) {
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                emitLine();
+            } else {
+                line.write(b);
+                if (line.size() >= MAX_LINE) {
+                    emitLine();
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+        if (log != null) {
+            log.flush();
+        }
+    }
+
+    /** Shows a last line that had no newline. */
+    public synchronized void finish() throws IOException {
+        if (line.size() > 0 && terminal != null) {
+            emitLine();
+        }
+        flush();
+    }
+
+    public synchronized long totalBytes() {
+        return total;
+    }
+
+    public synchronized byte[] tail() {
+        return tail.toByteArray();
+    }
+
+    private void emitLine() {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        if (text.endsWith("\r")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        terminal.println(INDENT + TerminalText.escape(text));
+        terminal.flush();
+    }
+
+    /** A ring buffer of the last bytes written. */
+    private static final class TailBuffer {
+        private final byte[] ring;
+        private long written;
+
+        TailBuffer(int capacity) {
+            this.ring = new byte[Math.max(0, capacity)];
+        }
+
+        void write(byte[] bytes, int offset, int length) {
+            if (ring.length == 0) {
+                return;
+            }
+            if (length >= ring.length) {
+                System.arraycopy(bytes, offset + length - ring.length, ring, 0, ring.length);
+                written = ring.length * ((written / ring.length) + 2L);
+                return;
+            }
+            int position = (int) (written % ring.length);
+            int first = Math.min(length, ring.length - position);
+            System.arraycopy(bytes, offset, ring, position, first);
+            System.arraycopy(bytes, offset + first, ring, 0, length - first);
+            written += length;
+        }
+
+        byte[] toByteArray() {
+            if (written <= ring.length) {
+                byte[] copy = new byte[(int) written];
+                System.arraycopy(ring, 0, copy, 0, copy.length);
+                return copy;
+            }
+            int position = (int) (written % ring.length);
+            byte[] copy = new byte[ring.length];
+            System.arraycopy(ring, position, copy, 0, ring.length - position);
+            System.arraycopy(ring, 0, copy, ring.length - position, position);
+            return copy;
+        }
+    }
+}
