@@ -1,0 +1,74 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.platform.Platform;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A stand-in for Dokku's core triggers, answering as Dokku would for one app's image. */
+final class FakeDokku implements Platform {
+    final Map<String, String> config = new LinkedHashMap<>();
+    final List<String> extraDockerArgs = new ArrayList<>();
+    final List<String> createdContainers = new ArrayList<>();
+    final Map<String, Integer> scale = new LinkedHashMap<>();
+    Optional<String> nativeRelease = Optional.empty();
+    private final String image;
+
+    FakeDokku(String image) {
+        this.image = image;
+    }
+
+    @Override
+    public boolean appExists(String app) {
+        return true;
+    }
+
+    @Override
+    public String deployingImage(String app, String imageTag) {
+        return image;
+    }
+
+    @Override
+    public Map<String, String> configEnv(String app) {
+        return Map.copyOf(config);
+    }
+
+    @Override
+    public List<String> taskDockerArgs(String app, String imageTag, String imageSourceType) {
+        List<String> args = new ArrayList<>(extraDockerArgs);
+        config.keySet().forEach(key -> args.add("--env=" + key));
+        return args;
+    }
+
+    @Override
+    public List<String> globalRunArgs() {
+        return List.of("--label=org.label-schema.vendor=dokku", "--label=dokku");
+    }
+
+    @Override
+    public String appShell(String app) {
+        return "/bin/sh";
+    }
+
+    @Override
+    public String herokuishUser(String app) {
+        return "herokuishuser";
+    }
+
+    @Override
+    public Optional<String> nativeReleaseCommand(String app) {
+        return nativeRelease;
+    }
+
+    @Override
+    public Map<String, Integer> currentScale(String app) {
+        return Map.copyOf(scale);
+    }
+
+    @Override
+    public synchronized void postContainerCreate(String containerId, String app, String phase) {
+        createdContainers.add(containerId);
+    }
+}
