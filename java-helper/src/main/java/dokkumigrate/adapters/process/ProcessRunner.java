@@ -54,11 +54,13 @@ public final class ProcessRunner {
     public Result run(List<String> argv, Map<String, String> extraEnv, byte[] stdin, Duration timeout) {
         Process process = start(argv, extraEnv);
         try {
+            // both streams are drained on their own threads, so the timeout also bounds a child
+            // that hangs without closing its stdout
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread outPump = pump(process.getInputStream(), out, argv.get(0) + "-stdout");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Thread errPump = pump(process.getErrorStream(), err, argv.get(0) + "-stderr");
             writeStdin(process, stdin);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            process.getInputStream().transferTo(out);
             boolean finished = timeout == null
                     ? waitFor(process)
                     : process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -66,6 +68,7 @@ public final class ProcessRunner {
                 process.destroyForcibly();
                 process.waitFor();
             }
+            outPump.join();
             errPump.join();
             return new Result(finished ? process.exitValue() : 124,
                     out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -89,6 +92,29 @@ public final class ProcessRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts a command whose stderr is merged into its stdout, so the caller reads one stream in
+     * the order the child wrote it; the child's stdin is closed.
+     */
+    public Process startMerged(List<String> argv, Map<String, String> extraEnv) {
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
+        builder.environment().putAll(baseEnvironment);
+        builder.environment().putAll(extraEnv);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+        }
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new UncheckedIOException("cannot close the stdin of " + argv.get(0), e);
+        }
+        return process;
     }
 
     /** Copies a stream to a sink on a daemon thread; the sink is not closed. */
