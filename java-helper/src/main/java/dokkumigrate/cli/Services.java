@@ -52,7 +52,7 @@ public final class Services implements AutoCloseable {
     }
 
     public TaskRunner runner() {
-        return new DockerTaskRunner(environment.dockerBin(), processes);
+        return new DockerTaskRunner(environment.dockerBin(), processes, environment.trace());
     }
 
     public TaskLocks locks() {
@@ -77,6 +77,14 @@ public final class Services implements AutoCloseable {
 
     public InFlight inFlight() {
         return inFlight;
+    }
+
+    /**
+     * The boot-time migration scanner for {@code migrate:doctor}, when this build has a way to read
+     * images for it; empty otherwise (the doctor then leaves that check out).
+     */
+    public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
+        return java.util.Optional.empty();
     }
 
     public synchronized Helper helper() {

@@ -53,6 +53,12 @@ public final class Console {
         out.flush();
     }
 
+    /** Bytes on stdout exactly as given (a task's output as it printed it): shown even when quiet. */
+    public void raw(byte[] bytes, int offset, int length) {
+        out.write(bytes, offset, length);
+        out.flush();
+    }
+
     /** The stream task output is copied to, or null when quiet. */
     public PrintStream taskOutputStream() {
         return quiet ? null : out;

@@ -22,12 +22,17 @@ public final class TerminalText {
                 safe.append("\\n");
             } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
                 safe.append(String.format("\\x%02x", cp));
-            } else if (cp == 0x2028 || cp == 0x2029 || cp == 0x202e || cp == 0x202d) {
+            } else if (cp == 0x2028 || cp == 0x2029 || isBidiControl(cp)) {
                 safe.append(String.format("\\u%04x", cp));
             } else {
                 safe.appendCodePoint(cp);
             }
         });
         return safe.toString();
+    }
+
+    /** Embeddings, overrides and isolates: each can reorder what follows it on the line. */
+    private static boolean isBidiControl(int cp) {
+        return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
     }
 }

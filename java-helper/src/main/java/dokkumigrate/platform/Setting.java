@@ -16,8 +16,9 @@ public enum Setting {
             v -> Pattern.matches("[a-z0-9][a-z0-9._-]{0,62}", v)),
     SCALED_MIGRATIONS("scaled-migrations", "warn", "warn, fail or ignore: what to do when a process that runs "
             + "more than once migrates at boot", v -> List.of("warn", "fail", "ignore").contains(v)),
-    OUTPUT_LIMIT("output-limit", "1048576", "bytes of each run's output kept in the ledger (the log file keeps all)",
-            Setting::isPositiveInteger),
+    // the helper holds this many bytes in memory while a task runs: bounded so that it always can
+    OUTPUT_LIMIT("output-limit", "1048576", "bytes of each run's output kept in the ledger, 1 to 67108864 "
+            + "(the log file keeps all)", Setting::isOutputLimit),
     KEEP_RUNS("keep-runs", "1000", "task runs kept per app; older runs and their logs are removed",
             Setting::isPositiveInteger);
 
@@ -45,6 +46,19 @@ public enum Setting {
         return description;
     }
 
+    /** The values {@link #accepts} takes, in words, for error messages and help. */
+    public String acceptedValues() {
+        return switch (this) {
+            case ENABLED -> "true or false";
+            case TIMEOUT -> "a whole number of seconds from 1 to 2147483647";
+            case LOCK_GROUP -> "a name of up to 63 lowercase letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit";
+            case SCALED_MIGRATIONS -> "warn, fail or ignore";
+            case OUTPUT_LIMIT -> "a whole number of bytes from 1 to 2147483647";
+            case KEEP_RUNS -> "a whole number of runs from 1 to 2147483647";
+        };
+    }
+
     public boolean accepts(String value) {
         return validator.test(value);
     }
@@ -55,6 +69,10 @@ public enum Setting {
 
     public static String validKeys() {
         return String.join(", ", Arrays.stream(values()).map(Setting::key).toList());
+    }
+
+    private static boolean isOutputLimit(String value) {
+        return isPositiveInteger(value) && Long.parseLong(value) <= 64L * 1024 * 1024;
     }
 
     private static boolean isPositiveInteger(String value) {

@@ -24,11 +24,26 @@ public interface SettingsStore {
 
     default Settings settingsOf(String app) {
         return new Settings(
-                Boolean.parseBoolean(effective(app, Setting.ENABLED)),
-                java.time.Duration.ofSeconds(Long.parseLong(effective(app, Setting.TIMEOUT))),
-                effective(app, Setting.LOCK_GROUP),
-                Settings.ScaledMigrations.valueOf(effective(app, Setting.SCALED_MIGRATIONS).toUpperCase(java.util.Locale.ROOT)),
-                Integer.parseInt(effective(app, Setting.OUTPUT_LIMIT)),
-                Integer.parseInt(effective(app, Setting.KEEP_RUNS)));
+                Boolean.parseBoolean(valid(app, Setting.ENABLED)),
+                java.time.Duration.ofSeconds(Long.parseLong(valid(app, Setting.TIMEOUT))),
+                valid(app, Setting.LOCK_GROUP),
+                Settings.ScaledMigrations.valueOf(valid(app, Setting.SCALED_MIGRATIONS).toUpperCase(java.util.Locale.ROOT)),
+                Integer.parseInt(valid(app, Setting.OUTPUT_LIMIT)),
+                Integer.parseInt(valid(app, Setting.KEEP_RUNS)));
+    }
+
+    /**
+     * The value in force, refused when it is one {@code migrate:set} would refuse (a file edited by
+     * hand): "yes" must not quietly read as enabled=false, nor "10m" fail as a bare number error.
+     */
+    private String valid(String app, Setting setting) {
+        String value = effective(app, setting);
+        if (!value.equals(setting.defaultValue()) && !setting.accepts(value)) {
+            throw new IllegalStateException("The migrate property " + setting.key() + " in force for " + app
+                    + " is '" + value + "', which is not valid: " + setting.description()
+                    + ". Set it again with: dokku migrate:set " + app + " " + setting.key() + " VALUE"
+                    + " (or --global)");
+        }
+        return value;
     }
 }

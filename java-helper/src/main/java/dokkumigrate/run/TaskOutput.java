@@ -56,7 +56,7 @@ public final class TaskOutput extends OutputStream {
             } else {
                 line.write(b);
                 if (line.size() >= MAX_LINE) {
-                    emitLine();
+                    emitPartOfLongLine();
                 }
             }
         }
@@ -91,8 +91,35 @@ public final class TaskOutput extends OutputStream {
         if (text.endsWith("\r")) {
             text = text.substring(0, text.length() - 1);
         }
+        show(text);
+    }
+
+    /** Shows a line too long to wait for its end, keeping a character cut in two for the next part. */
+    private void emitPartOfLongLine() {
+        byte[] bytes = line.toByteArray();
+        int cut = completeUtf8Length(bytes);
+        line.reset();
+        line.write(bytes, cut, bytes.length - cut);
+        show(new String(bytes, 0, cut, StandardCharsets.UTF_8));
+    }
+
+    private void show(String text) {
         terminal.println(INDENT + TerminalText.escape(text));
         terminal.flush();
+    }
+
+    /** How many leading bytes remain once an incomplete UTF-8 sequence at the end is left off. */
+    private static int completeUtf8Length(byte[] bytes) {
+        int end = bytes.length;
+        for (int i = end - 1; i >= Math.max(0, end - 3); i--) {
+            int b = bytes[i] & 0xff;
+            if ((b & 0xc0) == 0x80) {
+                continue; // a continuation byte: look further back for the sequence's first byte
+            }
+            int needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+            return end - i < needed ? i : end;
+        }
+        return end;
     }
 
     /** A ring buffer of the last bytes written. */

@@ -120,6 +120,44 @@ public final class PlugnPlatform implements Platform {
         trigger("post-container-create", "app", containerId, app, phase);
     }
 
+    @Override
+    public List<String> apps() {
+        java.nio.file.Path root = environment.dokkuRoot();
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> entries = Files.list(root)) {
+            return entries.filter(Files::isDirectory)
+                    .map(path -> path.getFileName().toString())
+                    .filter(name -> !name.startsWith(".") && !Character.isUpperCase(name.charAt(0)))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list the apps in " + root, e);
+        }
+    }
+
+    @Override
+    public Optional<String> permanentProcfile(String app) {
+        return readData("ps", app, "Procfile");
+    }
+
+    @Override
+    public Optional<String> permanentAppJson(String app) {
+        return readData("app-json", app, "app.json");
+    }
+
+    private Optional<String> readData(String plugin, String app, String file) {
+        java.nio.file.Path path = environment.libRoot().resolve("data").resolve(plugin).resolve(app).resolve(file);
+        try {
+            return Optional.of(Files.readString(path, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + path, e);
+        }
+    }
+
     private String trigger(String name, String... args) {
         List<String> argv = new ArrayList<>(List.of("plugn", "trigger", name));
         argv.addAll(List.of(args));

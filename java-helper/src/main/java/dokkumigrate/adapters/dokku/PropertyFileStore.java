@@ -57,8 +57,13 @@ public final class PropertyFileStore implements SettingsStore {
             }
             Files.createDirectories(directory);
             Path temporary = Files.createTempFile(directory, "." + setting.key(), ".tmp");
-            Files.writeString(temporary, value + "\n", StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                // the value alone, as Dokku's PropertyWrite stores it (its PropertyGet does not strip)
+                Files.writeString(temporary, value, StandardCharsets.UTF_8);
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temporary);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write property " + setting.key() + " at " + file, e);
         }

@@ -97,10 +97,12 @@ public final class FileTaskLocks implements TaskLocks {
             FileLock lock;
             try {
                 lock = channel.tryLock();
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
                 closeQuietly(channel);
-                throw e instanceof IOException io ? new UncheckedIOException("cannot lock " + file, io)
-                        : (RuntimeException) e;
+                throw new UncheckedIOException("cannot lock " + file, e);
+            } catch (RuntimeException e) {
+                closeQuietly(channel);
+                throw e;
             }
             if (lock == null) {
                 // no lock of this process is on the file, so closing this descriptor drops nothing

@@ -58,7 +58,6 @@ public final class SqliteLedger implements Ledger {
         refuseForeignFile(path);
         createIfMissing(path);
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) busyTimeout.toMillis());
         config.enforceForeignKeys(true);
@@ -70,6 +69,7 @@ public final class SqliteLedger implements Ledger {
         }
         SqliteLedger ledger = new SqliteLedger(path, connection);
         try {
+            ledger.useWal(busyTimeout);
             ledger.migrate();
         } catch (RuntimeException e) {
             ledger.close();
@@ -80,6 +80,42 @@ public final class SqliteLedger implements Ledger {
 
     public Path path() {
         return path;
+    }
+
+    /**
+     * Puts the ledger in WAL mode (a no-op once it is). Switching needs the file to itself, and
+     * SQLite answers "busy" at once, without its busy handler, to helpers that open a new ledger
+     * together: so the switch is retried until the busy timeout is spent, as any write would wait.
+     */
+    private void useWal(Duration busyTimeout) {
+        long deadline = System.nanoTime() + busyTimeout.toNanos();
+        while (true) {
+            String mode;
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                mode = rs.getString(1);
+            } catch (SQLException e) {
+                boolean busy = e instanceof SQLiteException sqlite
+                        && (sqlite.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
+                if (!busy || System.nanoTime() > deadline) {
+                    throw translate(path, "open", e);
+                }
+                mode = "busy";
+            }
+            if ("wal".equalsIgnoreCase(mode)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LedgerException("The ledger at " + path + " stayed in journal mode " + mode
+                        + " instead of WAL: another process kept it open for longer than the busy timeout. "
+                        + "Find it with: fuser -v " + path + "; then try again.");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LedgerException("Interrupted while opening the ledger at " + path, e);
+            }
+        }
     }
 
     /** The schema version the file is at. */
@@ -328,6 +364,24 @@ public final class SqliteLedger implements Ledger {
                 }
             }
         });
+    }
+
+    @Override
+    public long outputBytes(long runId) {
+        return query("read the output size of run " + runId, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT output_bytes FROM runs WHERE id = ?")) {
+                s.setLong(1, runId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<TaskRun> latestRun(String app) {
+        return query("find the latest run of " + app,
+                c -> selectRuns(c, "app = ? ORDER BY id DESC LIMIT 1", app).stream().findFirst());
     }
 
     @Override

@@ -1,0 +1,255 @@
+package dokkumigrate.adapters.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dokkumigrate.run.TaskLocks.Held;
+import dokkumigrate.run.TaskLocks.LockTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@SuppressWarnings("try") // a lock or a child process held for the length of a block
+class FileTaskLocksTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+    private static final Runnable NOTHING = () -> { };
+
+    @TempDir
+    Path dir;
+    Path lockDir;
+    FileTaskLocks locks;
+
+    @BeforeEach
+    void setUp() {
+        lockDir = dir.resolve("data/migrate/locks");
+        locks = new FileTaskLocks(lockDir);
+    }
+
+    @Test
+    void aFreeLockIsTakenAtOnceAndReleasedOnClose() {
+        AtomicInteger waits = new AtomicInteger();
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, waits::incrementAndGet)) {
+            assertEquals("app.web", held.lockKey());
+        }
+        try (Held again = locks.acquire("app.web", Duration.ZERO, LONG, waits::incrementAndGet)) {
+            assertEquals("app.web", again.lockKey());
+        }
+        assertEquals(0, waits.get());
+    }
+
+    @Test
+    void lockFilesAreCreatedWithMode0640() throws Exception {
+        try (Held held = locks.acquire("group.main-db", Duration.ZERO, LONG, NOTHING)) {
+            Path file = lockDir.resolve("group.main-db.lock");
+            assertTrue(Files.isRegularFile(file));
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+    }
+
+    @Test
+    void aSlashInAKeyCannotEscapeTheLockDirectory() {
+        try (Held held = locks.acquire("group.a/../b", Duration.ZERO, LONG, NOTHING)) {
+            assertTrue(Files.exists(lockDir.resolve("group.a_.._b.lock")));
+        }
+    }
+
+    @Test
+    void isHeldIsFalseForALockNobodyTook() throws Exception {
+        assertFalse(locks.isHeld("app.never"));
+        assertFalse(Files.exists(lockDir.resolve("app.never.lock")));
+
+        locks.acquire("app.web", Duration.ZERO, LONG, NOTHING).close();
+        assertFalse(locks.isHeld("app.web"));
+    }
+
+    @Test
+    void isHeldSeesALockOfAnotherProcess() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            assertTrue(locks.isHeld("app.web"));
+            assertFalse(locks.isHeld("app.api"));
+        }
+        assertFalse(locks.isHeld("app.web"));
+    }
+
+    @Test
+    void aLockHeldByAnotherProcessTimesOutAfterMaxWait() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            AtomicInteger reports = new AtomicInteger();
+            long started = System.nanoTime();
+
+            LockTimeoutException timeout = assertThrows(LockTimeoutException.class,
+                    () -> locks.acquire("app.web", Duration.ofMillis(400), Duration.ofMillis(100), reports::incrementAndGet));
+
+            long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(waited >= 400, "gave up after " + waited + " ms");
+            assertTrue(waited < 10_000, "waited " + waited + " ms");
+            assertTrue(timeout.getMessage().contains("app.web"), timeout.getMessage());
+            assertTrue(reports.get() >= 2, "whileWaiting was called " + reports.get() + " times");
+            // the holder still has it
+            assertTrue(locks.isHeld("app.web"));
+        }
+    }
+
+    @Test
+    void whileWaitingIsCalledOnceAtFirstThenEveryReportPeriod() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            AtomicInteger reports = new AtomicInteger();
+
+            assertThrows(LockTimeoutException.class,
+                    () -> locks.acquire("app.web", Duration.ofMillis(300), Duration.ofMinutes(1), reports::incrementAndGet));
+
+            assertEquals(1, reports.get());
+        }
+    }
+
+    @Test
+    void aWaiterGetsTheLockOnceTheHolderIsKilled() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            CompletableFuture<Held> acquired = CompletableFuture.supplyAsync(
+                    () -> locks.acquire("app.web", LONG, Duration.ofMillis(50), waiting::countDown));
+            assertTrue(waiting.await(30, TimeUnit.SECONDS), "the waiter never reported waiting");
+            assertFalse(acquired.isDone());
+
+            holder.kill();
+
+            try (Held held = acquired.get(10, TimeUnit.SECONDS)) {
+                assertEquals("app.web", held.lockKey());
+            }
+        }
+    }
+
+    @Test
+    void theKernelFreesTheLockOfAKilledHolderAtOnce() throws Exception {
+        ChildJvm holder = hold("app.web");
+        assertTrue(locks.isHeld("app.web"));
+
+        holder.kill();
+
+        assertFalse(locks.isHeld("app.web"));
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            assertEquals("app.web", held.lockKey());
+        }
+    }
+
+    @Test
+    void anotherProcessCannotTakeAHeldLockUntilItIsReleased() throws Exception {
+        Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING);
+        assertEquals("busy", probe("app.web"));
+        assertEquals("locked", probe("app.api"));
+
+        held.close();
+
+        assertEquals("locked", probe("app.web"));
+    }
+
+    @Test
+    void askingWhetherItsOwnLockIsHeldKeepsTheLock() throws Exception {
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            assertTrue(locks.isHeld("app.web"));
+            assertTrue(new FileTaskLocks(lockDir).isHeld("app.web"));
+
+            assertEquals("busy", probe("app.web"));
+        }
+    }
+
+    @Test
+    void aSecondAcquireInTheSameProcessWaitsAndKeepsTheFirstLock() throws Exception {
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            AtomicInteger reports = new AtomicInteger();
+
+            assertThrows(LockTimeoutException.class,
+                    () -> locks.acquire("app.web", Duration.ofMillis(200), LONG, reports::incrementAndGet));
+
+            assertEquals(1, reports.get());
+            assertEquals("busy", probe("app.web"));
+        }
+        assertEquals("locked", probe("app.web"));
+    }
+
+    @Test
+    void closingAReleasedLockAgainLeavesTheNextHolderAlone() throws Exception {
+        Held first = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING);
+        first.close();
+        try (Held second = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            first.close();
+
+            assertTrue(locks.isHeld("app.web"));
+            assertEquals("busy", probe("app.web"));
+        }
+    }
+
+    @Test
+    void aTimeoutBelowASecondIsReportedInMilliseconds() throws Exception {
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            LockTimeoutException timeout = assertThrows(LockTimeoutException.class,
+                    () -> locks.acquire("app.web", Duration.ofMillis(120), LONG, NOTHING));
+
+            assertEquals("The app.web lock stayed held for longer than 120ms", timeout.getMessage());
+        }
+    }
+
+    @Test
+    void aThreadWaitingInTheSameProcessGetsTheLockWhenTheFirstReleasesIt() throws Exception {
+        Held first = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING);
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Held> second = CompletableFuture.supplyAsync(
+                () -> locks.acquire("app.web", LONG, Duration.ofMillis(50), waiting::countDown));
+        assertTrue(waiting.await(30, TimeUnit.SECONDS));
+
+        first.close();
+
+        try (Held held = second.get(10, TimeUnit.SECONDS)) {
+            assertEquals("busy", probe("app.web"));
+        }
+    }
+
+    @Test
+    void anInterruptedWaiterGivesUpAndKeepsItsInterruptFlag() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
+            CountDownLatch waiting = new CountDownLatch(1);
+            Thread waiter = new Thread(() -> {
+                try {
+                    locks.acquire("app.web", LONG, Duration.ofMillis(50), waiting::countDown);
+                    interruptedAfter.completeExceptionally(new AssertionError("took a held lock"));
+                } catch (LockTimeoutException e) {
+                    interruptedAfter.complete(Thread.currentThread().isInterrupted());
+                }
+            });
+            waiter.start();
+            assertTrue(waiting.await(30, TimeUnit.SECONDS));
+
+            waiter.interrupt();
+
+            assertTrue(interruptedAfter.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    private ChildJvm hold(String key) throws Exception {
+        ChildJvm child = ChildJvm.start(LockProbe.class, "hold", lockDir.toString(), key);
+        try {
+            return child.awaitLine("locked", LONG);
+        } catch (Exception e) {
+            child.kill();
+            throw e;
+        }
+    }
+
+    /** Whether another process can take the lock right now: "locked" (it could) or "busy". */
+    private String probe(String key) throws Exception {
+        try (ChildJvm child = ChildJvm.start(LockProbe.class, "probe", lockDir.toString(), key)) {
+            return child.nextLine(LONG);
+        }
+    }
+}
