@@ -2,6 +2,7 @@ package dokkumigrate.adapters.dokku;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dokkumigrate.adapters.docker.ShellWords;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.platform.Platform;
 import java.io.IOException;
@@ -99,7 +100,13 @@ public final class PlugnPlatform implements Platform {
 
     @Override
     public Optional<String> nativeReleaseCommand(String app) {
-        String command = trigger("procfile-get-command", app, "release", "5000").strip();
+        ProcessRunner.Result result = call("procfile-get-command", app, "release", "5000");
+        if (!result.ok() && result.stderr().contains("No matching process entry found")) {
+            // Dokku's procfile-util fails for a process type the Procfile lacks (ps/functions.go
+            // getProcfileCommand); app-json's getReleaseCommand ignores that error: no release task
+            return Optional.empty();
+        }
+        String command = checked("procfile-get-command", result).strip();
         return command.isEmpty() ? Optional.empty() : Optional.of(command);
     }
 
@@ -159,9 +166,16 @@ public final class PlugnPlatform implements Platform {
     }
 
     private String trigger(String name, String... args) {
+        return checked(name, call(name, args));
+    }
+
+    private ProcessRunner.Result call(String name, String... args) {
         List<String> argv = new ArrayList<>(List.of("plugn", "trigger", name));
         argv.addAll(List.of(args));
-        ProcessRunner.Result result = processes.run(argv, Map.of(), new byte[0], null);
+        return processes.run(argv, Map.of(), new byte[0], null);
+    }
+
+    private static String checked(String name, ProcessRunner.Result result) {
         if (!result.ok()) {
             throw new PlatformException("Dokku's " + name + " trigger failed (exit " + result.exitCode() + ")"
                     + (result.stderr().isBlank() ? "" : ": " + result.stderr().strip()));
