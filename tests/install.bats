@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# install, update, uninstall and dependencies, run as root the way `dokku plugin:*` runs them.
+
+load test_helper
+
+setup() {
+  harness_setup
+  MIGRATE_DATA="$DOKKU_LIB_ROOT/data/migrate"
+  MIGRATE_LIB="$PLUGIN_AVAILABLE_PATH/migrate/lib"
+}
+
+teardown() {
+  harness_teardown
+}
+
+# what an operator could tell apart between two installs: files, modes, owners, the jar's content
+setup_snapshot() {
+  (cd "$MIGRATE_DATA" && find . -printf '%p %m %u %g\n' | sort)
+  (cd "$DOKKU_LIB_ROOT/config" && find . -path './migrate*' -printf '%p %m %u %g\n' | sort)
+  (cd "$MIGRATE_LIB" && find . -printf '%p %m %u\n' | sort)
+  sha256sum "$MIGRATE_LIB/migrate-helper.jar" | cut -d' ' -f1
+}
+
+# a PATH with every tool of this machine except the ones named
+path_without() {
+  local dir="$HOST_ROOT/path-without-$1" path="$HARNESS_ROOT/bin" source tool
+  for source in /usr/local/bin /usr/bin /usr/sbin; do
+    mkdir -p "$dir$source"
+    cp -as "$source/." "$dir$source/" 2>/dev/null || true
+    for tool in "$@"; do rm -f "$dir$source/$tool"; done
+    path+=":$dir$source"
+  done
+  echo "$path"
+}
+
+# apt-get and apt-cache stand-ins that only record what they are asked
+fake_apt() {
+  local bin="$HOST_ROOT/fake-apt"
+  mkdir -p "$bin"
+  printf '#!/usr/bin/env bash\necho "apt-get $*" >>"%s/apt.log"\n' "$HOST_ROOT" >"$bin/apt-get"
+  # shellcheck disable=SC2016
+  printf '#!/usr/bin/env bash\necho "default-jre-headless:"\necho "  Candidate: ${FAKE_DEFAULT_JRE:-2:1.17-74}"\n' >"$bin/apt-cache"
+  chmod 0755 "$bin/apt-get" "$bin/apt-cache"
+  echo "$bin"
+}
+
+@test "install creates the data directory (0750, owned by dokku) and the ledger, and places the jar" {
+  run dokku plugin:install
+  assert_success
+  run stat -c '%a %U %G' "$MIGRATE_DATA"
+  assert_output "750 dokku dokku"
+  assert_file_exists "$MIGRATE_DATA/ledger.db"
+  run stat -c '%U' "$MIGRATE_DATA/ledger.db"
+  assert_output "dokku"
+  run stat -c '%a %U %G' "$DOKKU_LIB_ROOT/config/migrate"
+  assert_output "755 dokku dokku"
+  assert_file_exists "$MIGRATE_LIB/migrate-helper.jar"
+  assert_files_equal "$MIGRATE_LIB/migrate-helper.jar" "$REPO_ROOT/java-helper/target/migrate-helper.jar"
+}
+
+@test "install also prepares fast starts: the sqlite library unpacked and a class-data archive" {
+  command -v unzip >/dev/null || skip "unzip is not installed"
+  run dokku plugin:install
+  assert_success
+  assert_file_exists "$MIGRATE_LIB/native/libsqlitejdbc.so"
+  assert_file_exists "$MIGRATE_LIB/migrate-helper.jsa"
+  # a helper started with both still works, and prints nothing about them
+  run dokku migrate:status does-not-matter
+  refute_output --partial "cds"
+  refute_output --partial "SharedArchiveFile"
+}
+
+@test "install run twice leaves one consistent setup" {
+  run dokku plugin:install
+  assert_success
+  first="$(setup_snapshot)"
+  run dokku plugin:install
+  assert_success
+  assert_equal "$(setup_snapshot)" "$first"
+  run ls "$MIGRATE_LIB"
+  refute_output --partial ".tmp"
+  run find /tmp -maxdepth 1 -name 'dokku-migrate-install.*'
+  assert_output ""
+}
+
+@test "plugin:update runs the same install and leaves the same setup" {
+  run dokku plugin:install
+  assert_success
+  first="$(setup_snapshot)"
+  run dokku plugin:update
+  assert_success
+  assert_equal "$(setup_snapshot)" "$first"
+}
+
+@test "install refuses a Java older than 17 and says how to get one" {
+  fake_java
+  FAKE_JAVA_VERSION=11.0.2 JAVA_HOME="$FAKE_JDK" run dokku plugin:install
+  assert_failure
+  assert_output --partial "Java 17 or newer is required"
+  assert_output --partial "sudo dokku plugin:install-dependencies"
+  assert_dir_not_exists "$MIGRATE_DATA"
+}
+
+@test "install without a built jar and without Maven says what to do" {
+  local copy="$HOST_ROOT/plugin-without-jar"
+  mkdir -p "$copy/java-helper"
+  (cd "$REPO_ROOT" && cp -a plugin.toml install update uninstall dependencies commands internal-functions post-* pre-* bin subcommands "$copy/")
+  cp "$REPO_ROOT/java-helper/pom.xml" "$copy/java-helper/"
+  chmod -R a+rX "$copy"
+  rm "$PLUGIN_AVAILABLE_PATH/migrate"
+  ln -s "$copy" "$PLUGIN_AVAILABLE_PATH/migrate"
+  PATH="$(path_without mvn)" run dokku plugin:install
+  assert_failure
+  assert_output --partial "No migrate-helper.jar in $PLUGIN_AVAILABLE_PATH/migrate/lib and no Maven"
+  assert_output --partial "apt-get install maven default-jdk-headless"
+  assert_output --partial "copy it to $PLUGIN_AVAILABLE_PATH/migrate/lib/migrate-helper.jar"
+}
+
+@test "uninstall of another plugin changes nothing; uninstall of migrate removes the jar and keeps the ledger" {
+  run dokku plugin:install
+  assert_success
+  run plugn trigger uninstall postgres
+  assert_success
+  assert_output ""
+  assert_file_exists "$MIGRATE_LIB/migrate-helper.jar"
+
+  local lib
+  lib="$(readlink -f "$MIGRATE_LIB")"
+  run dokku plugin:uninstall migrate
+  assert_success
+  assert_output --partial "The migrate ledger and task logs are kept in $MIGRATE_DATA"
+  assert_file_not_exists "$lib/migrate-helper.jar"
+  assert_file_not_exists "$lib/migrate-helper.jsa"
+  assert_dir_not_exists "$lib/native"
+  assert_file_exists "$MIGRATE_DATA/ledger.db"
+}
+
+@test "dependencies does nothing when Java 17 or newer is there" {
+  PATH="$(fake_apt):$PATH" run dokku plugin:install-dependencies
+  assert_success
+  assert_file_not_exists "$HOST_ROOT/apt.log"
+}
+
+@test "dependencies installs the distribution's headless JRE when Java is missing and the default is 17+" {
+  PATH="$(fake_apt):$(path_without java)" run env -u JAVA_HOME dokku plugin:install-dependencies
+  assert_success
+  run cat "$HOST_ROOT/apt.log"
+  assert_line --index 0 "apt-get -qq -y update"
+  assert_line --index 1 "apt-get -qq -y --no-install-recommends install default-jre-headless"
+}
+
+@test "dependencies installs openjdk-17-jre-headless when the distribution's default Java is older" {
+  FAKE_DEFAULT_JRE="2:1.11-72build2" PATH="$(fake_apt):$(path_without java)" run env -u JAVA_HOME dokku plugin:install-dependencies
+  assert_success
+  run cat "$HOST_ROOT/apt.log"
+  assert_line --index 1 "apt-get -qq -y --no-install-recommends install openjdk-17-jre-headless"
+}
