@@ -2,6 +2,7 @@ package dokkumigrate.cli;
 
 import dokkumigrate.deploy.Release;
 import dokkumigrate.ledger.Deploy;
+import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.Settings;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,11 +32,12 @@ final class PreDeployCommand implements Callable<Integer> {
         if (!settings.enabled()) {
             return 0;
         }
-        new ScaledMigrationGate(services).check(app, imageTag, settings);
         Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
                 services.logs(), services.console(), services.helper(), services.inFlight());
         Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
                 TriggerDescription.of(services.environment()));
+        new ScaledMigrationGate(services).check(app, imageTag, settings,
+                deploy.map(d -> services.ledger().planOf(d.id())).orElse(Plan.EMPTY));
         if (deploy.isEmpty()) {
             return 0;
         }

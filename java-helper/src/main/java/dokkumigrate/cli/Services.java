@@ -80,11 +80,12 @@ public final class Services implements AutoCloseable {
     }
 
     /**
-     * The boot-time migration scanner for {@code migrate:doctor}, when this build has a way to read
-     * images for it; empty otherwise (the doctor then leaves that check out).
+     * The boot-time migration scanner for {@code migrate:doctor}: reads the deployed image's config
+     * and boot scripts through the Docker engine, without starting it.
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
-        return java.util.Optional.empty();
+        return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
+                new dokkumigrate.adapters.image.ImageInspector(processes, environment.dockerBin())));
     }
 
     public synchronized Helper helper() {

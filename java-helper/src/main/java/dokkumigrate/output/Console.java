@@ -47,6 +47,28 @@ public final class Console {
         err.flush();
     }
 
+    /**
+     * Lines already in Dokku's format: a {@code  !     } line and the detail lines under it go to
+     * stderr (shown even when quiet), anything else to stdout as chatter.
+     */
+    public void formatted(java.util.List<String> lines) {
+        boolean underWarning = false;
+        for (String line : lines) {
+            if (line.startsWith(" !")) {
+                underWarning = true;
+            } else if (!line.startsWith("       ")) {
+                underWarning = false;
+            }
+            if (underWarning) {
+                err.println(line);
+            } else if (!quiet) {
+                out.println(line);
+            }
+        }
+        out.flush();
+        err.flush();
+    }
+
     /** A plain line on stdout (tables, JSON, raw values): shown even when quiet. */
     public void plain(String text) {
         out.println(text);
