@@ -45,9 +45,10 @@ class ImageInspectorTest {
                 .build("dokku-migrate-test/image-inspector:1");
     }
 
+    /** Scan containers of this test's image only: other suites may be scanning other images meanwhile. */
     private static List<String> scanContainers() {
         String ids = TestImages.dockerOk("container", "ls", "--all", "--quiet", "--filter",
-                "label=" + ImageInspector.SCAN_LABEL);
+                "label=" + ImageInspector.SCAN_LABEL, "--filter", "ancestor=" + image);
         return ids.isEmpty() ? List.of() : List.of(ids.split("\n"));
     }
 
