@@ -3,6 +3,7 @@ package dokkumigrate.cli;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
 import dokkumigrate.deploy.DeployFailure;
+import dokkumigrate.deploy.Refused;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.ExtractionException;
@@ -26,6 +27,12 @@ import picocli.CommandLine.Command;
                 PostAppRenameSetupCommand.class,
                 PostAppCloneSetupCommand.class,
                 StatusCommand.class,
+                LogsCommand.class,
+                RunCommand.class,
+                UnlockCommand.class,
+                ReportCommand.class,
+                SetCommand.class,
+                DoctorCommand.class,
         })
 public final class MigrateHelper implements Runnable {
     private final Map<String, String> env;
@@ -82,7 +89,7 @@ public final class MigrateHelper implements Runnable {
 
     private int report(Exception e) {
         Console console = console(false);
-        if (e instanceof UsageError || e instanceof DeployFailure || e instanceof Ledger.LedgerException
+        if (e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
                 || e instanceof ExtractionException || e instanceof PlugnPlatform.PlatformException
                 || e instanceof TaskRunner.RunnerException || e instanceof IllegalStateException) {
             console.warn(e.getMessage());

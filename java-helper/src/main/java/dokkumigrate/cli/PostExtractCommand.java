@@ -33,7 +33,7 @@ final class PostExtractCommand implements Callable<Integer> {
         if (!rev.isEmpty()) {
             trigger = (trigger.isEmpty() ? "" : trigger + " ") + "rev=" + rev;
         }
-        new Takeover(services.ledger(), services.deployCopies(), services.platform(), services.console())
+        new Takeover(services::ledger, services.deployCopies(), services.platform(), services.console())
                 .takeOver(app, services.environment().deployKey(), trigger);
         return 0;
     }

@@ -15,24 +15,37 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import dokkumigrate.output.TerminalText;
 
 /** migrate:status APP: the latest deploy's tasks and the recent history. */
-@Command(name = "status", description = "Show the deployment tasks of an app's latest deploy and its recent history.")
+@Command(name = "status", customSynopsis = "dokku migrate:status APP [--all | --limit N] [--format json]",
+        description = {"Show the deployment tasks of an app's latest deploy and the deploys before it, with each "
+                + "task run's state, exit code, duration and image (times in UTC).",
+                "See a run's output with: dokku migrate:logs APP RUN_ID"})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     @ParentCommand
     private MigrateHelper top;
 
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
     @Parameters(index = "0", paramLabel = "APP", description = "The app to show.")
     private String app;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "stdout",
-            description = "Output format: stdout (a table) or json (the shape documented in the README).")
+            description = "Output format: stdout (tables) or json (the shape documented in the README).")
     private String format;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "10",
-            description = "How many deploys to show, the latest included (default: ${DEFAULT-VALUE}).")
+            description = "How many deploys to show, the latest included (default: ${DEFAULT-VALUE}); "
+                    + "the ledger keeps the last keep-runs runs.")
     private int limit;
 
     @Option(names = "--all", description = "Show every deploy the ledger keeps.")
@@ -40,14 +53,17 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
+        Services services = top.services();
+        AppNames.requireExisting(services.platform(), app);
         if (!format.equals("stdout") && !format.equals("json")) {
-            throw new UsageError("Invalid --format value '" + format + "': use stdout or json");
+            throw new UsageError("Invalid --format value '" + TerminalText.escape(format) + "': use stdout or json");
+        }
+        if (all && spec.commandLine().getParseResult().hasMatchedOption("--limit")) {
+            throw new UsageError("--all and --limit cannot be used together: --all shows every deploy the ledger keeps");
         }
         if (limit < 1) {
             throw new UsageError("--limit must be 1 or more");
         }
-        Services services = top.services();
-        AppNames.requireExisting(services.platform(), app);
         StatusReport.AppStatus status = new StatusReport(services.ledger()).of(app, all ? Integer.MAX_VALUE : limit);
         Console console = services.console();
         if (format.equals("json")) {
@@ -87,6 +103,9 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             history.lines().forEach(line -> console.plain("       " + line));
+        }
+        if (status.moreDeploys()) {
+            console.plain("       Older deploys are not shown: dokku migrate:status " + app + " --all");
         }
         return 0;
     }

@@ -91,6 +91,7 @@ public final class Release {
                 () -> reportWaiting(app, lockKey))) {
             ledger.recordLockHolder(new LockHolder(lockKey, app, deploy.id(), helper.pid(), helper.host(),
                     helper.clock().instant()));
+            RuntimeException failure = null;
             try {
                 recoverInterruptedRuns(app);
                 for (Task task : plan.tasks()) {
@@ -99,9 +100,11 @@ public final class Release {
                     }
                 }
                 return Result.PROCEED;
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
             } finally {
-                ledger.clearLockHolder(lockKey, helper.pid());
-                pruneOldRuns(app, settings.keepRuns());
+                tidyUp(app, lockKey, settings, failure);
             }
         } catch (TaskLocks.LockTimeoutException e) {
             throw new DeployFailure("Gave up waiting for the task lock of " + app + ": " + e.getMessage()
@@ -130,14 +133,43 @@ public final class Release {
                 platform.taskDockerArgs(app, imageTag, runner.imageSourceType(image, platform.herokuishUser(app))),
                 platform.globalRunArgs(), platform.appShell(app), settings.timeout());
         RunOutcome outcome = execute(claimed, request, settings);
-        TaskRun finished = ledger.finish(claimed.id(), outcome, helper.clock().instant());
+        TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
         if (finished.state().letsDeployProceed()) {
             console.detail(phase + " task succeeded in " + seconds(finished) + " (run #" + finished.id() + ")");
             return Result.PROCEED;
         }
-        reportFailure(finished, outcome);
+        reportFailure(deploy, finished, outcome);
         return Result.ABORT;
+    }
+
+    /**
+     * Records how a run ended. When the ledger cannot take it (a full disk, a lock held too long),
+     * the deploy stops: the run stays recorded as running, so the next call marks it interrupted.
+     */
+    private TaskRun recordEnd(TaskRun run, RunOutcome outcome) {
+        try {
+            return ledger.finish(run.id(), outcome, helper.clock().instant());
+        } catch (Ledger.LedgerException e) {
+            inFlight.clear(run.id());
+            throw new DeployFailure("The " + run.phase().label() + " task of " + run.app() + " ended ("
+                    + outcome.state().label() + ") but the ledger could not record it: " + e.getMessage()
+                    + "\nRun #" + run.id() + " stays recorded as running; the next deploy marks it interrupted and "
+                    + "runs the task again. The deploy was stopped before any new container started.", e);
+        }
+    }
+
+    /** After the tasks: the lock holder cleared and old runs pruned; a failure here never hides an earlier one. */
+    private void tidyUp(String app, String lockKey, Settings settings, RuntimeException earlier) {
+        try {
+            ledger.clearLockHolder(lockKey, helper.pid());
+            pruneOldRuns(app, settings.keepRuns());
+        } catch (RuntimeException e) {
+            if (earlier == null) {
+                throw e;
+            }
+            earlier.addSuppressed(e);
+        }
     }
 
     private RunOutcome execute(TaskRun run, TaskRequest request, Settings settings) {
@@ -178,7 +210,7 @@ public final class Release {
         return Result.ABORT;
     }
 
-    private void reportFailure(TaskRun run, RunOutcome outcome) {
+    private void reportFailure(Deploy deploy, TaskRun run, RunOutcome outcome) {
         String app = run.app();
         String phase = run.phase().label();
         if (console.quiet()) {
@@ -189,6 +221,12 @@ public final class Release {
         }
         console.warn("Execution of " + phase + " task failed for " + app + ": " + TerminalText.escape(run.command()));
         console.warn(run.state().label() + detailSuffix(run.detail()) + " (run #" + run.id() + ")");
+        if (deploy.origin() == Deploy.Origin.MANUAL) {
+            console.warn("Nothing was deployed, restarted or stopped. Fix the task and run it again with");
+            console.warn("dokku migrate:run " + app + " --phase " + phase + "; full output: dokku migrate:logs " + app
+                    + " " + run.id());
+            return;
+        }
         console.warn("The deploy was stopped before any new container started. Fix the task and deploy again;");
         console.warn("full output: dokku migrate:logs " + app + " " + run.id());
     }

@@ -20,16 +20,23 @@ public final class StatusReport {
     /** A deploy with its task runs, oldest attempt first. */
     public record DeployRuns(Deploy deploy, List<TaskRun> runs) { }
 
-    public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history) { }
+    /** @param moreDeploys whether the ledger keeps older deploys than those shown */
+    public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history, boolean moreDeploys) {
+        public AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history) {
+            this(app, latest, history, false);
+        }
+    }
 
     /** @param deploys how many deploys to show in all, the latest included */
     public AppStatus of(String app, int deploys) {
+        List<Deploy> found = ledger.deploys(app, deploys == Integer.MAX_VALUE ? deploys : deploys + 1);
+        boolean more = found.size() > deploys;
         List<DeployRuns> all = new ArrayList<>();
-        for (Deploy deploy : ledger.deploys(app, deploys)) {
+        for (Deploy deploy : found.subList(0, Math.min(found.size(), deploys))) {
             all.add(new DeployRuns(deploy, ledger.runsOf(deploy.id())));
         }
         Optional<DeployRuns> latest = all.stream().findFirst();
-        return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of());
+        return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of(), more);
     }
 
     /** The stable JSON shape of {@code migrate:status --format json} (documented in the README). */
@@ -38,6 +45,7 @@ public final class StatusReport {
         json.put("app", status.app());
         json.put("latest_deploy", status.latest().map(StatusReport::deployJson).orElse(null));
         json.put("history", status.history().stream().map(StatusReport::deployJson).toList());
+        json.put("more_deploys", status.moreDeploys());
         return json;
     }
 

@@ -12,6 +12,7 @@ import dokkumigrate.plan.Task;
 import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.Platform;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * post-extract: takes the deploy's release and predeploy tasks over from Dokku. The plan is
@@ -20,12 +21,16 @@ import java.util.Optional;
  * own {@code procfile-get-command}, to confirm that no release task is left for it.
  */
 public final class Takeover {
-    private final Ledger ledger;
+    private final Supplier<Ledger> ledger;
     private final DeployCopies copies;
     private final Platform platform;
     private final Console console;
 
-    public Takeover(Ledger ledger, DeployCopies copies, Platform platform, Console console) {
+    /**
+     * @param ledger opened only once the copies have been read and parsed, so a malformed file stops
+     *     the deploy without touching the ledger
+     */
+    public Takeover(Supplier<Ledger> ledger, DeployCopies copies, Platform platform, Console console) {
         this.ledger = ledger;
         this.copies = copies;
         this.platform = platform;
@@ -33,11 +38,12 @@ public final class Takeover {
     }
 
     public Deploy takeOver(String app, DeployKey key, String trigger) {
-        Optional<String> procfile = copies.readProcfile(app);
-        Optional<String> appJson = copies.readAppJson(app);
+        Optional<String> procfile = read(app, copies::readProcfile);
+        Optional<String> appJson = read(app, copies::readAppJson);
         PlanExtractor.Extraction extraction = extract(app, procfile, appJson);
         Plan plan = extraction.plan();
 
+        Ledger ledger = this.ledger.get();
         Optional<Deploy> earlier = ledger.findDeploy(app, key);
         if (plan.isEmpty() && earlier.isPresent() && !ledger.planOf(earlier.get().id()).isEmpty()) {
             // a repeated post-extract of a deploy whose copies were already rewritten: the plan stands
@@ -56,6 +62,16 @@ public final class Takeover {
         rewriteCopies(app, extraction);
         verifyNothingLeftForDokku(app);
         return deploy;
+    }
+
+    /** A per-deploy copy's text; one that is not text (not UTF-8) stops the deploy, naming the file. */
+    private static Optional<String> read(String app, java.util.function.Function<String, Optional<String>> reader) {
+        try {
+            return reader.apply(app);
+        } catch (IllegalArgumentException e) {
+            throw new DeployFailure("Cannot read the deployment tasks of " + app + ": " + e.getMessage()
+                    + ". Nothing was changed; fix the file and deploy again.", e);
+        }
     }
 
     private PlanExtractor.Extraction extract(String app, Optional<String> procfile, Optional<String> appJson) {

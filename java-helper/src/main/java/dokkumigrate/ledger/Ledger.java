@@ -59,6 +59,15 @@ public interface Ledger extends AutoCloseable {
     /** The tail of a run's output as stored (at most the output limit). */
     byte[] outputTail(long runId);
 
+    /**
+     * How many bytes a run printed in all, as recorded when it ended (0 while it runs or when
+     * unknown). More than {@link #outputTail}'s length means the ledger's copy was truncated.
+     */
+    long outputBytes(long runId);
+
+    /** The app's newest run, whatever its deploy or state. */
+    Optional<TaskRun> latestRun(String app);
+
     void markRolledOut(long deployId, Instant at);
 
     /** Records something that happened to an app outside a deploy (restart, scale, unlock...). */

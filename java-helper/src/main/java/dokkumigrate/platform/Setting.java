@@ -54,7 +54,7 @@ public enum Setting {
             case LOCK_GROUP -> "a name of up to 63 lowercase letters, digits, '.', '_' and '-', "
                     + "starting with a letter or digit";
             case SCALED_MIGRATIONS -> "warn, fail or ignore";
-            case OUTPUT_LIMIT -> "a whole number of bytes from 1 to 2147483647";
+            case OUTPUT_LIMIT -> "a whole number of bytes from 1 to 67108864";
             case KEEP_RUNS -> "a whole number of runs from 1 to 2147483647";
         };
     }

@@ -2,6 +2,11 @@ package dokkumigrate.adapters.dokku;
 
 import dokkumigrate.platform.DeployCopies;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,15 +79,31 @@ public final class DataDirDeployCopies implements DeployCopies {
     }
 
     private static Optional<String> read(Path file) {
+        byte[] bytes;
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new IllegalArgumentException(file + " is not valid UTF-8 text", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int offset = in.position();
+            int line = 1;
+            for (int i = 0; i < offset; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new IllegalArgumentException(String.format("%s line %d: not valid UTF-8 text (byte 0x%02x at offset %d); "
+                    + "Dokku reads Procfile and app.json as UTF-8", file, line, bytes[offset] & 0xff, offset));
+        }
+        decoder.flush(out);
+        return Optional.of(out.flip().toString());
     }
 
     /** Writes beside the file and renames over it, keeping its permissions: never a half-written copy. */

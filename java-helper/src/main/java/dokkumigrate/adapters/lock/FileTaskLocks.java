@@ -116,7 +116,11 @@ public final class FileTaskLocks implements TaskLocks {
 
     private FileChannel open(String lockKey, Path file) {
         try {
-            Files.createDirectories(directory);
+            if (!Files.isDirectory(directory)) {
+                // like the data directory around it, never readable by other users (umask aside)
+                Files.createDirectories(directory);
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-x---"));
+            }
             if (!Files.exists(file)) {
                 try {
                     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));

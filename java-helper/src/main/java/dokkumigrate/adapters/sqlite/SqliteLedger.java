@@ -806,13 +806,18 @@ public final class SqliteLedger implements Ledger {
                 return new LedgerException(notADatabase(path), e);
             }
             if (primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code) {
-                return new LedgerException("The ledger at " + path + " stayed locked by another process for longer "
-                        + "than the busy timeout, so could not " + what + ". Find the holder with: fuser -v " + path
-                        + "; then try again.", e);
+                List<String> holders = LockHolders.of(path);
+                return new LedgerException("The ledger at " + path + " stayed locked by another process"
+                        + (holders.isEmpty() ? "" : " (" + String.join(", ", holders) + ")")
+                        + " for longer than the busy timeout, so could not " + what + ". "
+                        + (holders.isEmpty() ? "Find the holder with: fuser -v " + path + "; then try again."
+                                : "Let it finish or stop it; then try again. Nothing was written."), e);
             }
-            if (primary == SQLiteErrorCode.SQLITE_FULL.code) {
+            // a full disk also shows as an I/O error, e.g. when SQLite cannot grow its -shm file
+            if (primary == SQLiteErrorCode.SQLITE_FULL.code
+                    || (primary == SQLiteErrorCode.SQLITE_IOERR.code && diskFull(path))) {
                 return new LedgerException("The disk holding the ledger at " + path + " is full, so could not "
-                        + what + ". Free some space and deploy again; the ledger itself is unchanged.", e);
+                        + what + ". Free some space and deploy again; nothing of this step was written to the ledger.", e);
             }
             if (primary == SQLiteErrorCode.SQLITE_READONLY.code || primary == SQLiteErrorCode.SQLITE_CANTOPEN.code
                     || primary == SQLiteErrorCode.SQLITE_PERM.code) {
@@ -821,6 +826,16 @@ public final class SqliteLedger implements Ledger {
                         + "run dokku plugin:install to repair its ownership.", e);
             }
         }
-        return new LedgerException("Could not " + what + " in the ledger at " + path + ": " + e.getMessage(), e);
+        return new LedgerException("Could not " + what + " (ledger at " + path + "): " + e.getMessage(), e);
+    }
+
+    /** Whether the file system holding the ledger has (almost) no room left for it to grow. */
+    private static boolean diskFull(Path path) {
+        try {
+            Path directory = path.toAbsolutePath().getParent();
+            return directory != null && Files.getFileStore(directory).getUsableSpace() < 64 * 1024;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

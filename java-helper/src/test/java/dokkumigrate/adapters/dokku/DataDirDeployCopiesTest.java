@@ -68,6 +68,8 @@ class DataDirDeployCopiesTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> copies.readProcfile("web"));
 
         assertTrue(refused.getMessage().contains(procfile.toString()), refused.getMessage());
+        assertTrue(refused.getMessage().contains("line 1: not valid UTF-8 text (byte 0xff at offset 5)"),
+                refused.getMessage());
     }
 
     @Test

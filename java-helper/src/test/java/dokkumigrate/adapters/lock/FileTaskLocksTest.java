@@ -57,6 +57,13 @@ class FileTaskLocksTest {
     }
 
     @Test
+    void theLockDirectoryIsCreatedWithMode0750() throws Exception {
+        try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+            assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(lockDir)));
+        }
+    }
+
+    @Test
     void aSlashInAKeyCannotEscapeTheLockDirectory() {
         try (Held held = locks.acquire("group.a/../b", Duration.ZERO, LONG, NOTHING)) {
             assertTrue(Files.exists(lockDir.resolve("group.a_.._b.lock")));

@@ -764,6 +764,8 @@ class SqliteLedgerTest {
             assertTrue(waitedMillis >= 250, "gave up after " + waitedMillis + " ms, before the busy timeout");
             assertTrue(locked.getMessage().contains("stayed locked by another process"), locked.getMessage());
             assertTrue(locked.getMessage().contains("record the plan of web"), locked.getMessage());
+            // the holder is named from the kernel's lock table
+            assertTrue(locked.getMessage().contains("(pid " + holder.pid() + " ("), locked.getMessage());
             assertThrows(LedgerException.class, () -> ledger.claim(deploy.id(), Phase.RELEASE, claim(1)));
             // readers are not blocked in WAL mode
             assertEquals(List.of(deploy), ledger.deploys("web", 10));

@@ -1,0 +1,123 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.LockHolder;
+import dokkumigrate.platform.Platform;
+import dokkumigrate.platform.Setting;
+import dokkumigrate.platform.SettingsStore;
+import dokkumigrate.run.TaskLocks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What {@code migrate:report} shows, keyed by report flag as Dokku's core plugins key theirs:
+ * per setting the app's value ({@code --migrate-timeout}), the global value
+ * ({@code --migrate-global-timeout}) and the value in force ({@code --migrate-computed-timeout});
+ * for an app also its last deploy and its lock.
+ */
+public final class MigrateReport {
+    /** The prefix of every report flag; Dokku strips it from JSON keys. */
+    public static final String PREFIX = "--migrate-";
+    /** What Dokku's report uses as the app name of the global report. */
+    public static final String GLOBAL = "--global";
+
+    private final SettingsStore settings;
+    private final Ledger ledger;
+    private final TaskLocks locks;
+    private final Platform platform;
+
+    public MigrateReport(SettingsStore settings, Ledger ledger, TaskLocks locks, Platform platform) {
+        this.settings = settings;
+        this.ledger = ledger;
+        this.locks = locks;
+        this.platform = platform;
+    }
+
+    /** The apps a report without an app covers: Dokku's apps and every app the ledger knows, sorted. */
+    public List<String> apps() {
+        TreeSet<String> apps = new TreeSet<>(platform.apps());
+        apps.addAll(ledger.apps());
+        return new ArrayList<>(apps);
+    }
+
+    /** Every flag of an app's report (or of the global report), sorted as Dokku sorts them. */
+    public static List<String> flags(boolean global) {
+        List<String> flags = new ArrayList<>();
+        for (Setting setting : Setting.values()) {
+            flags.add(PREFIX + "computed-" + setting.key());
+            flags.add(PREFIX + "global-" + setting.key());
+            if (!global) {
+                flags.add(PREFIX + setting.key());
+            }
+        }
+        if (!global) {
+            for (String extra : List.of("last-deploy-id", "last-deploy-origin", "last-deploy-at", "last-deploy-state",
+                    "last-deploy-tasks", "lock-key", "lock-state", "lock-holder")) {
+                flags.add(PREFIX + extra);
+            }
+        }
+        flags.sort(null);
+        return flags;
+    }
+
+    /** The report of an app, or the global report when {@code app} is {@link #GLOBAL}. */
+    public SortedMap<String, String> of(String app) {
+        boolean global = app.equals(GLOBAL);
+        SortedMap<String, String> report = new TreeMap<>();
+        for (Setting setting : Setting.values()) {
+            Optional<String> globalValue = settings.stored(Optional.empty(), setting);
+            report.put(PREFIX + "global-" + setting.key(), globalValue.orElse(""));
+            if (global) {
+                report.put(PREFIX + "computed-" + setting.key(), globalValue.orElse(setting.defaultValue()));
+            } else {
+                report.put(PREFIX + setting.key(), settings.stored(Optional.of(app), setting).orElse(""));
+                report.put(PREFIX + "computed-" + setting.key(), settings.effective(app, setting));
+            }
+        }
+        if (!global) {
+            putDeploy(app, report);
+            putLock(app, report);
+        }
+        return report;
+    }
+
+    private void putDeploy(String app, Map<String, String> report) {
+        Optional<Deploy> last = ledger.latestDeploy(app);
+        report.put(PREFIX + "last-deploy-id", last.map(d -> Long.toString(d.id())).orElse(""));
+        report.put(PREFIX + "last-deploy-origin", last.map(d -> d.origin().label()).orElse(""));
+        report.put(PREFIX + "last-deploy-at", last.map(d -> d.createdAt().toString()).orElse(""));
+        Optional<DeployState> state = last.map(d -> DeployState.of(ledger.planOf(d.id()), ledger.runsOf(d.id())));
+        report.put(PREFIX + "last-deploy-state", state.map(s -> s.kind().label()).orElse("none"));
+        report.put(PREFIX + "last-deploy-tasks", state.map(DeployState::describeTasks).orElse(""));
+    }
+
+    private void putLock(String app, Map<String, String> report) {
+        String lockKey;
+        try {
+            lockKey = settings.settingsOf(app).lockKey(app);
+        } catch (IllegalStateException invalidSetting) {
+            // a property edited by hand that migrate:set would refuse: the computed rows show it
+            report.put(PREFIX + "lock-key", "");
+            report.put(PREFIX + "lock-state", "unknown");
+            report.put(PREFIX + "lock-holder", "");
+            return;
+        }
+        boolean held = locks.isHeld(lockKey);
+        report.put(PREFIX + "lock-key", lockKey);
+        report.put(PREFIX + "lock-state", held ? "held" : "free");
+        report.put(PREFIX + "lock-holder", held ? ledger.lockHolder(lockKey).map(MigrateReport::describe)
+                .orElse("unrecorded process") : "");
+    }
+
+    /** {@code pid 4242 on host since 2024-05-01T10:00:00Z (app web, deploy #7)}. */
+    public static String describe(LockHolder holder) {
+        return "pid " + holder.pid() + " on " + holder.host() + " since " + holder.since() + " (app " + holder.app()
+                + ", deploy #" + holder.deployId() + ")";
+    }
+}

@@ -1,0 +1,50 @@
+package dokkumigrate.deploy;
+
+import dokkumigrate.output.TerminalText;
+import dokkumigrate.platform.Setting;
+import dokkumigrate.platform.SettingsStore;
+import java.util.Optional;
+
+/**
+ * {@code migrate:set}: checks a key and value against {@link Setting} and stores it in Dokku's
+ * property store; an empty value removes the property, so the global value or the default
+ * applies again. Nothing is written unless both key and value are valid.
+ */
+public final class SettingsUpdate {
+    private final SettingsStore store;
+
+    public SettingsUpdate(SettingsStore store) {
+        this.store = store;
+    }
+
+    /** A change made: {@code value} empty means the property was unset. */
+    public record Change(Setting setting, String value) {
+        public boolean unset() {
+            return value.isEmpty();
+        }
+    }
+
+    /**
+     * @param app empty for the global value
+     * @throws Refused when the key or the value is not valid; nothing is written then
+     */
+    public Change apply(Optional<String> app, String key, String value) {
+        Change change = validate(key, value);
+        store.store(app, change.setting(), change.value());
+        return change;
+    }
+
+    public static Change validate(String key, String value) {
+        if (key == null || key.isEmpty()) {
+            throw new Refused("No key specified, valid keys include: " + Setting.validKeys());
+        }
+        Setting setting = Setting.byKey(key).orElseThrow(() -> new Refused("Invalid key specified ('"
+                + TerminalText.escape(key) + "'), valid keys include: " + Setting.validKeys()));
+        String given = value == null ? "" : value;
+        if (!given.isEmpty() && !setting.accepts(given)) {
+            throw new Refused("Invalid value for " + setting.key() + ": '" + TerminalText.escape(given) + "'. "
+                    + "Valid values: " + setting.acceptedValues() + ", or an empty value to unset it");
+        }
+        return new Change(setting, given);
+    }
+}
