@@ -2,6 +2,7 @@ package dokkumigrate.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.docker.DockerTaskRunner;
@@ -10,6 +11,7 @@ import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
+import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
@@ -19,6 +21,8 @@ import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import dokkumigrate.testsupport.TestImages;
 import java.io.ByteArrayOutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,6 +138,40 @@ class ReleaseTest {
         assertEquals(Release.Result.PROCEED, release.run(configChange, "latest", DEFAULTS));
         assertEquals(Release.Result.PROCEED, release.run(configChange, "latest", DEFAULTS));
         assertEquals(2, ledger.runsOf(built.id()).size() + ledger.runsOf(configChange.id()).size());
+    }
+
+    @Test
+    void aRunWhoseEndCannotBeRecordedStopsTheDeployAndStaysRunningForTheNextCall() {
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(107, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count")));
+        // a ledger whose disk fills while the task runs: the end of the run and everything after fail
+        Ledger full = (Ledger) Proxy.newProxyInstance(Ledger.class.getClassLoader(), new Class<?>[] {Ledger.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("finish") || method.getName().equals("clearLockHolder")) {
+                        throw new Ledger.LedgerException("The disk holding the ledger is full, so could not "
+                                + method.getName());
+                    }
+                    try {
+                        return method.invoke(ledger, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Release starved = new Release(full, new DockerTaskRunner("docker", new ProcessRunner()),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+
+        DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, "latest", DEFAULTS));
+
+        TaskRun run = ledger.runsOf(deploy.id()).get(0);
+        assertTrue(failure.getMessage().startsWith("The release task of app ended (succeeded) but the ledger could not "
+                + "record it: The disk holding the ledger is full, so could not finish"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("Run #" + run.id() + " stays recorded as running"), failure.getMessage());
+        assertEquals(1, failure.getSuppressed().length, "the lock-holder failure is kept, not thrown instead");
+        assertEquals(RunState.RUNNING, run.state());
+        assertEquals(Release.Result.PROCEED, release.run(ledger.recordPlan("app", new DeployKey(108, "x"),
+                Deploy.Origin.EXTRACTED, "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), "latest", DEFAULTS));
+        assertEquals(RunState.INTERRUPTED, ledger.findRun(run.id()).orElseThrow().state());
     }
 
     @Test

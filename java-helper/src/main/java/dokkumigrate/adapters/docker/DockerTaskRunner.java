@@ -342,13 +342,41 @@ public final class DockerTaskRunner implements TaskRunner {
                 request.env().keySet());
         Result committed = docker.commit(changes, run.containerId, request.image());
         if (committed.ok()) {
-            return outcome(RunState.SUCCEEDED, 0, "");
+            return forgetConfigValues(request, changes);
         }
         if (run.stopped) {
             return interrupted();
         }
         return outcome(RunState.FAILED, 0, "the task succeeded but committing its container into "
                 + request.image() + " failed: " + DockerCli.explain(committed, DockerCli.COMMIT_TIMEOUT));
+    }
+
+    /**
+     * docker commit keeps the committed container's own config, the app's config values included, in
+     * the image as ContainerConfig, which a registry push carries along. Committing once more, from a
+     * container created from the new image (so it never had those values), leaves only the blanked
+     * ones there; the first image stays behind as the new one's parent, on this host only.
+     */
+    private RunOutcome forgetConfigValues(TaskRequest request, List<String> changes) {
+        if (request.env().isEmpty()) {
+            return outcome(RunState.SUCCEEDED, 0, "");
+        }
+        String problem = "the task succeeded but the app's config values could not be cleared from the metadata of "
+                + request.image() + ": ";
+        Result created = docker.create(List.of("--label=" + ContainerArguments.APP_LABEL + "=" + request.app(),
+                "--label=" + TaskRequest.RUN_ID_LABEL + "=" + request.runId(), request.image()), Map.of());
+        List<String> lines = created.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+        if (!created.ok() || lines.isEmpty()) {
+            return outcome(RunState.FAILED, 0, problem + DockerCli.explain(created));
+        }
+        String clean = lines.get(lines.size() - 1);
+        try {
+            Result recommitted = docker.commit(changes, clean, request.image());
+            return recommitted.ok() ? outcome(RunState.SUCCEEDED, 0, "")
+                    : outcome(RunState.FAILED, 0, problem + DockerCli.explain(recommitted, DockerCli.COMMIT_TIMEOUT));
+        } finally {
+            docker.remove(List.of(clean));
+        }
     }
 
     /** Removes the container; a failure is noted in the outcome's detail (the task's result stands). */

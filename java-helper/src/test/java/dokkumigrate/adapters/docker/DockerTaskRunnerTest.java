@@ -248,6 +248,8 @@ class DockerTaskRunnerTest {
             String env = config(image, "Env");
             assertFalse(env.contains("hunter2"), "committed image env: " + env);
             assertTrue(env.contains("\"SECRET_KEY=\""), "the key is blanked: " + env);
+            String metadata = TestImages.dockerOk("image", "inspect", image);
+            assertFalse(metadata.contains("hunter2"), "docker commit's copy of the container config: " + metadata);
         } finally {
             TestImages.removeImage(image);
         }

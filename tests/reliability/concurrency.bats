@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Issue 4, concurrency: many hooks of one deploy at once (exactly one run), and apps of one lock
+# group deploying at once (their task containers never overlap in time), with the real engine.
+
+load reliability_helper
+
+setup_file() {
+  rel_setup_file
+}
+
+teardown_file() {
+  rel_teardown_file
+}
+
+setup() {
+  rel_setup
+}
+
+teardown() {
+  rel_teardown
+}
+
+@test "32 concurrent pre-deploy hooks of one deploy run the task exactly once and all return its result" {
+  rel_row "32 pre-deploy hooks of one deploy (same DOKKU_PID) started at once, 32 separate JVMs" \
+    "exactly one task container run; all 32 exit 0 and name that same run"
+  local app tasks results i runs ids
+  app="$(rel_app_name c32)"
+  tasks="$HOST_ROOT/tasks-$app"
+  results="$HOST_ROOT/c32"
+  mkdir -p "$results"
+  rel_create_app "$app"
+  rel_new_deploy_pid
+  run rel_extract "$app" "$(rel_source "release: /app/bin/rel-task mark c32
+web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
+  assert_success
+
+  local hooks=()
+  for i in $(seq 1 32); do
+    (
+      rc=0
+      rel_hook "$REL_DEPLOY_PID" pre-deploy "$app" latest >"$results/$i.out" 2>&1 || rc=$?
+      echo "$rc" >"$results/$i.rc"
+    ) 3>&- &
+    hooks+=("$!")
+  done
+  wait "${hooks[@]}"
+
+  run bash -c "cat '$results'/*.rc | sort | uniq -c | sed 's/^ *//'"
+  seen "exit codes (count code): $(echo "$output" | tr '\n' ' ')"
+  assert_output "32 0"
+  runs="$(rel_task_lines "$tasks/log" "^run c32")"
+  seen "task executions: $runs"
+  assert_equal "$runs" 1
+  assert_equal "$(grep -c "^release $app " "$HARNESS_LOGS/post-container-create.log")" 1
+  assert_equal "$(rel_sql "SELECT count(*) FROM runs WHERE app = '$app'")" 1
+  ids="$(grep -ho 'run #[0-9]*' "$results"/*.out | sort | uniq -c | sed 's/^ *//')"
+  seen "run named in the hooks' output: $(echo "$ids" | tr '\n' ' ')"
+  assert_equal "$(wc -l <<<"$ids")" 1
+  assert_equal "$(grep -l 'run #' "$results"/*.out | wc -l)" 32
+  assert_equal "$(grep -l 'already ran for this deploy' "$results"/*.out | wc -l)" 31
+}
+
+@test "8 apps in one lock group deploying at once never run task containers at the same time" {
+  rel_row "8 apps sharing a lock-group, each deploy's pre-deploy started at once; each task records its start/end (host uptime)" \
+    "all 8 tasks run, one at a time: no two [start, end] intervals overlap; the others wait for the group lock"
+  local times="$HOST_ROOT/lock-group" group="g$REL_ID" apps=() app i pids=() deploy_pids=() rc previous_end overlaps=0
+  mkdir -p "$times"
+  chmod 0777 "$times"
+  for i in $(seq 1 8); do
+    apps+=("$(rel_app_name "lg$i")")
+  done
+  for app in "${apps[@]}"; do
+    rel_create_app "$app" "$times" 3>&- &
+    pids+=("$!")
+  done
+  wait "${pids[@]}"
+  pids=()
+  for app in "${apps[@]}"; do
+    set_property migrate "$app" lock-group "$group"
+    rel_new_deploy_pid
+    deploy_pids+=("$REL_DEPLOY_PID")
+    rel_extract "$app" "$(rel_source "release: /app/bin/rel-task times $app 1
+web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
+    pids+=("$!")
+  done
+  for i in "${pids[@]}"; do
+    wait "$i"
+  done
+
+  pids=()
+  for i in $(seq 0 7); do
+    rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
+    pids+=("$!")
+  done
+  rc=0
+  for i in "${pids[@]}"; do
+    wait "$i" || rc=$?
+  done
+  seen "last non-zero exit of the 8 hooks: $rc"
+  assert_equal "$rc" 0
+
+  run sort -k2,2n "$times/times"
+  seen "tasks recorded: ${#lines[@]}"
+  assert_equal "${#lines[@]}" 8
+  previous_end=0
+  for i in "${!lines[@]}"; do
+    read -r app start end <<<"${lines[$i]}"
+    if awk -v s="$start" -v e="$previous_end" 'BEGIN { exit !(s < e) }'; then
+      overlaps=$((overlaps + 1))
+    fi
+    previous_end="$(awk -v a="$previous_end" -v b="$end" 'BEGIN { print (b > a ? b : a) }')"
+  done
+  seen "overlapping task intervals: $overlaps (first start $(cut -d' ' -f2 <<<"${lines[0]}")s, last end ${previous_end}s of uptime)"
+  assert_equal "$overlaps" 0
+  run grep -l "Waiting for the group.$group lock" "$times"/*.out
+  seen "hooks that waited for the group lock: ${#lines[@]}"
+  assert [ "${#lines[@]}" -ge 1 ]
+}
