@@ -70,6 +70,28 @@ fake_apt() {
   refute_output --partial "SharedArchiveFile"
 }
 
+@test "a helper started after install loads its classes from the archive and sqlite from the unpacked library" {
+  command -v unzip >/dev/null || skip "unzip is not installed"
+  run dokku plugin:install
+  assert_success
+  run dokku apps:create probe
+  assert_success
+  local probe="$HOST_ROOT/start-probe"
+  mkdir -p "$probe/tmp"
+  chown -R dokku "$probe"
+  DOKKU_MIGRATE_JAVA_OPTS="-Xlog:class+load:file=$probe/classes.log -Djava.io.tmpdir=$probe/tmp" run dokku migrate:status probe --format json
+  assert_success
+  # the helper, picocli, Jackson and sqlite-jdbc all come from the archive install dumped
+  for class in dokkumigrate.cli.Main dokkumigrate.cli.StatusCommand picocli.CommandLine \
+    com.fasterxml.jackson.databind.ObjectMapper org.sqlite.core.NativeDB dokkumigrate.adapters.sqlite.SqliteLedger; do
+    run grep -E "\] $class source: shared objects file" "$probe/classes.log"
+    assert_success
+  done
+  # the driver found its library in lib/native: nothing was unpacked into the temporary directory
+  run ls -A "$probe/tmp"
+  assert_output ""
+}
+
 @test "install run twice leaves one consistent setup" {
   run dokku plugin:install
   assert_success

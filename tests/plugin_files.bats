@@ -184,10 +184,14 @@ helper_args() {
   assert_success
   run cat "$FAKE_JAVA_LOG"
   assert_line --index 0 -- "-XX:TieredStopAtLevel=1"
-  assert_line --index 1 -- "-XX:+UseSerialGC"
-  assert_line --index 2 -- "-Xshare:auto"
-  assert_line --index 3 -- "-jar"
-  assert_line --index 4 -- "$FAKE_JAR"
+  assert_line --index 1 -- "-XX:CICompilerCount=1"
+  assert_line --index 2 -- "-XX:+UseSerialGC"
+  assert_line --index 3 -- "-XX:-UsePerfData"
+  assert_line --index 4 -- "-Xms64m"
+  assert_line --index 5 -- "-Xmx512m"
+  assert_line --index 6 -- "-Xshare:auto"
+  assert_line --index 7 -- "-jar"
+  assert_line --index 8 -- "$FAKE_JAR"
   refute_output --partial "SharedArchiveFile"
   refute_output --partial "org.sqlite.lib.path"
 }
