@@ -147,6 +147,12 @@ scheduled() {
   assert_line --regexp '^ !     .*\bweb\b'
   assert_line --regexp '^ !     .*release'
   assert_equal "$(scheduled web)" 2
+  # the image was scanned while the tasks ran: the warning follows their output
+  local end warning
+  end="$(grep -n "End of $APP release task" <<<"$output" | cut -d: -f1)"
+  warning="$(grep -n -E '^ !     .*\bweb\b' <<<"$output" | head -n1 | cut -d: -f1)"
+  assert [ -n "$end" ]
+  assert [ "$warning" -gt "$end" ]
 }
 
 @test "the same web command at scale 1 gets no warning" {
@@ -168,6 +174,9 @@ scheduled() {
   push "$source"
   assert_failure
   assert_line --regexp '^ !     .*\bweb\b'
+  # the scan comes before the tasks here, so a finding stops the deploy with nothing run
+  assert_equal "$(task_runs predeploy "$BUILD")" 0
+  assert_equal "$(task_runs release "$BUILD")" 0
   assert_equal "$(trigger_calls post-deploy migrate)" 0
   assert_equal "$(scheduled web)" 0
 }

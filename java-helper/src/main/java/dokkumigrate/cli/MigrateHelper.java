@@ -9,6 +9,7 @@ import dokkumigrate.output.Console;
 import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.run.TaskRunner;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,23 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "migrate-helper",
         mixinStandardHelpOptions = true,
         version = "dokku-migrate 0.1.0",
-        description = "Runs Dokku deployment tasks (Procfile release, app.json predeploy) exactly once per deploy.",
-        subcommands = {
-                InstallCommand.class,
-                PostExtractCommand.class,
-                PreDeployCommand.class,
-                PostDeployCommand.class,
-                PostDeleteCommand.class,
-                PostAppRenameSetupCommand.class,
-                PostAppCloneSetupCommand.class,
-                StatusCommand.class,
-                LogsCommand.class,
-                RunCommand.class,
-                UnlockCommand.class,
-                ReportCommand.class,
-                SetCommand.class,
-                DoctorCommand.class,
-        })
+        description = "Runs Dokku deployment tasks (Procfile release, app.json predeploy) exactly once per deploy.")
 public final class MigrateHelper implements Runnable {
     private final Map<String, String> env;
     private final PrintStream out;
@@ -50,6 +35,7 @@ public final class MigrateHelper implements Runnable {
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         MigrateHelper top = new MigrateHelper(env, out, err);
         CommandLine commandLine = new CommandLine(top);
+        addSubcommands(commandLine, args.length > 0 ? args[0] : "");
         commandLine.setOut(new java.io.PrintWriter(out, true));
         commandLine.setErr(new java.io.PrintWriter(err, true));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> top.report(e));
@@ -65,9 +51,47 @@ public final class MigrateHelper implements Runnable {
         }
     }
 
+    /** The subcommands, in the order help lists them. */
+    private static final List<String> SUBCOMMANDS = List.of("install", "post-extract", "pre-deploy", "post-deploy",
+            "post-delete", "post-app-rename-setup", "post-app-clone-setup", "status", "logs", "run", "unlock", "report",
+            "set", "doctor");
+
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "install" -> new InstallCommand();
+            case "post-extract" -> new PostExtractCommand();
+            case "pre-deploy" -> new PreDeployCommand();
+            case "post-deploy" -> new PostDeployCommand();
+            case "post-delete" -> new PostDeleteCommand();
+            case "post-app-rename-setup" -> new PostAppRenameSetupCommand();
+            case "post-app-clone-setup" -> new PostAppCloneSetupCommand();
+            case "status" -> new StatusCommand();
+            case "logs" -> new LogsCommand();
+            case "run" -> new RunCommand();
+            case "unlock" -> new UnlockCommand();
+            case "report" -> new ReportCommand();
+            case "set" -> new SetCommand();
+            case "doctor" -> new DoctorCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    }
+
+    /**
+     * Registers the subcommand named by the first argument, or every one (for help, or a name that
+     * is none of them): picocli reads the annotations of each registered command at start-up, which
+     * costs a trigger more than its own work.
+     */
+    private static void addSubcommands(CommandLine commandLine, String first) {
+        for (String name : SUBCOMMANDS.contains(first) ? List.of(first) : SUBCOMMANDS) {
+            commandLine.addSubcommand(name, subcommand(name));
+        }
+    }
+
     @Override
     public void run() {
-        new CommandLine(this).usage(out);
+        CommandLine commandLine = new CommandLine(this);
+        addSubcommands(commandLine, "");
+        commandLine.usage(out);
     }
 
     /** The adapters for this invocation, built from Dokku's environment on first use. */

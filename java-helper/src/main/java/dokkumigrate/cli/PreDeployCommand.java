@@ -1,6 +1,7 @@
 package dokkumigrate.cli;
 
 import dokkumigrate.deploy.Release;
+import dokkumigrate.deploy.TaskCompanion;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.Settings;
@@ -36,13 +37,19 @@ final class PreDeployCommand implements Callable<Integer> {
                 services.logs(), services.console(), services.helper(), services.inFlight());
         Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
                 TriggerDescription.of(services.environment()));
-        new ScaledMigrationGate(services).check(app, imageTag, settings,
-                deploy.map(d -> services.ledger().planOf(d.id())).orElse(Plan.EMPTY));
-        if (deploy.isEmpty()) {
-            return 0;
+        ScaledMigrationGate gate = new ScaledMigrationGate(services);
+        Plan plan = deploy.map(d -> services.ledger().planOf(d.id())).orElse(Plan.EMPTY);
+        if (plan.isEmpty()) {
+            gate.check(app, imageTag, settings, plan);
+            if (deploy.isEmpty()) {
+                return 0;
+            }
         }
         try (SignalGuard guard = SignalGuard.install(services)) {
-            return release.run(deploy.get(), imageTag, settings) == Release.Result.PROCEED ? 0 : 1;
+            // with tasks to run, the image is scanned under the task lock by the caller that runs them;
+            // other callers for the same deploy wait for the lock and return the recorded result
+            TaskCompanion scan = plan.isEmpty() ? TaskCompanion.NONE : gate.besideTasks(app, imageTag, settings, plan);
+            return release.run(deploy.get(), imageTag, settings, scan) == Release.Result.PROCEED ? 0 : 1;
         }
     }
 }

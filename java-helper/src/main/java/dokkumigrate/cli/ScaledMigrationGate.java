@@ -1,6 +1,8 @@
 package dokkumigrate.cli;
 
+import dokkumigrate.deploy.Background;
 import dokkumigrate.deploy.DeployFailure;
+import dokkumigrate.deploy.TaskCompanion;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
@@ -8,6 +10,7 @@ import dokkumigrate.scan.BootMigrationReport;
 import dokkumigrate.scan.ProcessScale;
 import dokkumigrate.scan.Procfile;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Before a release: warns, or stops the deploy ({@code scaled-migrations fail}), when a process
@@ -21,16 +24,47 @@ final class ScaledMigrationGate {
     }
 
     void check(String app, String imageTag, Settings settings, Plan plan) {
-        if (settings.scaledMigrations() == Settings.ScaledMigrations.IGNORE) {
-            return;
+        if (settings.scaledMigrations() != Settings.ScaledMigrations.IGNORE) {
+            report(app, settings, scan(app, imageTag, plan));
         }
+    }
+
+    /**
+     * The check as the companion of the deploy's tasks. With {@code fail} it comes before them, as
+     * a finding stops the deploy before anything runs; with {@code warn} the image is scanned while
+     * the tasks run and the warnings follow their output, so the scan adds no time to the deploy.
+     */
+    TaskCompanion besideTasks(String app, String imageTag, Settings settings, Plan plan) {
+        return switch (settings.scaledMigrations()) {
+            case IGNORE -> TaskCompanion.NONE;
+            case FAIL -> () -> check(app, imageTag, settings, plan);
+            case WARN -> new TaskCompanion() {
+                private CompletableFuture<BootMigrationReport> scanning;
+
+                @Override
+                public void beforeTasks() {
+                    scanning = Background.start("boot-migration scan of " + app, () -> scan(app, imageTag, plan));
+                }
+
+                @Override
+                public void afterTasks() {
+                    report(app, settings, Background.await(scanning));
+                }
+            };
+        };
+    }
+
+    private BootMigrationReport scan(String app, String imageTag, Plan plan) {
         Platform platform = services.platform();
         Optional<String> procfileText = services.deployCopies().readProcfile(app)
                 .or(() -> platform.permanentProcfile(app));
         Procfile procfile = procfileText.map(Procfile::parse).orElse(Procfile.EMPTY);
-        BootMigrationReport report = services.bootMigrationScanner().orElseThrow().scan(app, procfile,
+        return services.bootMigrationScanner().orElseThrow().scan(app, procfile,
                 ProcessScale.of(platform.currentScale(app)), plan, platform.deployingImage(app, imageTag),
                 Optional.of(platform.configEnv(app)));
+    }
+
+    private void report(String app, Settings settings, BootMigrationReport report) {
         if (report.isEmpty()) {
             return;
         }

@@ -1,6 +1,7 @@
 package dokkumigrate.cli;
 
 import dokkumigrate.adapters.docker.DockerTaskRunner;
+import dokkumigrate.adapters.docker.ImageInspections;
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
@@ -30,6 +31,9 @@ public final class Services implements AutoCloseable {
     private final InFlight inFlight = new InFlight();
     private SqliteLedger ledger;
     private Helper helper;
+    private PlugnPlatform platform;
+    private ImageInspections inspections;
+    private TaskRunner runner;
 
     public Services(DokkuEnvironment environment, Console console) {
         this.environment = environment;
@@ -51,8 +55,19 @@ public final class Services implements AutoCloseable {
         return ledger;
     }
 
-    public TaskRunner runner() {
-        return new DockerTaskRunner(environment.dockerBin(), processes, environment.trace());
+    public synchronized TaskRunner runner() {
+        if (runner == null) {
+            runner = new DockerTaskRunner(environment.dockerBin(), processes, environment.trace(), inspections());
+        }
+        return runner;
+    }
+
+    /** One {@code docker image inspect} per image for the scan and the runner together (a commit forgets it). */
+    private synchronized ImageInspections inspections() {
+        if (inspections == null) {
+            inspections = ImageInspections.remembering(processes, environment.dockerBin());
+        }
+        return inspections;
     }
 
     public TaskLocks locks() {
@@ -63,8 +78,12 @@ public final class Services implements AutoCloseable {
         return new PropertyFileStore(environment.propertyDir());
     }
 
-    public Platform platform() {
-        return new PlugnPlatform(environment, processes, properties());
+    /** One instance per run, so what it asks Dokku once (the app's config) is not asked again. */
+    public synchronized Platform platform() {
+        if (platform == null) {
+            platform = new PlugnPlatform(environment, processes, properties());
+        }
+        return platform;
     }
 
     public DeployCopies deployCopies() {
@@ -85,7 +104,7 @@ public final class Services implements AutoCloseable {
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
         return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
-                new dokkumigrate.adapters.image.ImageInspector(processes, environment.dockerBin())));
+                new dokkumigrate.adapters.image.ImageInspector(processes, environment.dockerBin(), inspections())));
     }
 
     public synchronized Helper helper() {

@@ -6,6 +6,7 @@ import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
+import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
 import dokkumigrate.platform.Platform;
@@ -24,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,6 +80,15 @@ public final class Release {
 
     /** Runs every task of the deploy that has not run yet; returns whether the deploy may go on. */
     public Result run(Deploy deploy, String imageTag, Settings settings) {
+        return run(deploy, imageTag, settings, TaskCompanion.NONE);
+    }
+
+    /**
+     * As {@link #run(Deploy, String, Settings)}, with {@code companion} done under the lock, once,
+     * when some task is left to run: a caller that finds every task of the deploy already done
+     * (a concurrent or repeated hook) returns the recorded result without it.
+     */
+    public Result run(Deploy deploy, String imageTag, Settings settings, TaskCompanion companion) {
         String app = deploy.app();
         Plan plan = ledger.planOf(deploy.id());
         if (plan.isEmpty()) {
@@ -84,22 +96,40 @@ public final class Release {
             console.detail("No release or predeploy task found, skipping");
             return Result.PROCEED;
         }
+        Map<Phase, TaskRun> recorded = latestRuns(deploy);
+        if (allEnded(plan, recorded)) {
+            // a repeated or concurrent hook of a deploy whose tasks have all ended: their result, no lock
+            return reportEarlierRuns(app, plan, recorded);
+        }
         String image = platform.deployingImage(app, imageTag);
         String lockKey = settings.lockKey(app);
         Duration maxWait = settings.timeout().plus(Duration.ofMinutes(5));
-        try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, Duration.ofSeconds(15),
-                () -> reportWaiting(app, lockKey))) {
+        WhileWaiting whileWaiting = new WhileWaiting(deploy, plan, lockKey);
+        try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, WhileWaiting.CHECK_EVERY, whileWaiting)) {
             ledger.recordLockHolder(new LockHolder(lockKey, app, deploy.id(), helper.pid(), helper.host(),
                     helper.clock().instant()));
             RuntimeException failure = null;
             try {
                 recoverInterruptedRuns(app);
+                Map<Phase, TaskRun> earlier = latestRuns(deploy);
+                TaskInputs inputs = null;
+                if (plan.tasks().stream().anyMatch(task -> isLeftToRun(earlier.get(task.phase())))) {
+                    inputs = TaskInputs.askInBackground(platform, runner, app, imageTag, image);
+                    companion.beforeTasks();
+                }
+                Result result = Result.PROCEED;
                 for (Task task : plan.tasks()) {
-                    if (runTask(deploy, task, image, imageTag, settings) == Result.ABORT) {
-                        return Result.ABORT;
+                    TaskRun done = earlier.get(task.phase());
+                    result = isLeftToRun(done) ? runTask(deploy, task, image, settings, inputs)
+                            : reportEarlierRun(app, done);
+                    if (result == Result.ABORT) {
+                        break;
                     }
                 }
-                return Result.PROCEED;
+                if (inputs != null) {
+                    companion.afterTasks();
+                }
+                return result;
             } catch (RuntimeException e) {
                 failure = e;
                 throw e;
@@ -109,10 +139,78 @@ public final class Release {
         } catch (TaskLocks.LockTimeoutException e) {
             throw new DeployFailure("Gave up waiting for the task lock of " + app + ": " + e.getMessage()
                     + ". See who holds it with: dokku migrate:doctor " + app, e);
+        } catch (EndedWhileWaiting e) {
+            // the holder ran this deploy's tasks while this caller waited for the lock
+            return reportEarlierRuns(app, plan, latestRuns(deploy));
         }
     }
 
-    private Result runTask(Deploy deploy, Task task, String image, String imageTag, Settings settings) {
+    /**
+     * Called by the lock while it waits: says who holds the lock (at once, then every 15 seconds)
+     * and stops the wait as soon as the deploy's tasks have all ended, so that concurrent callers
+     * for one deploy return together when the first one is done, instead of taking the lock in turn.
+     */
+    private final class WhileWaiting implements Runnable {
+        static final Duration CHECK_EVERY = Duration.ofMillis(100);
+        private static final Duration REPORT_EVERY = Duration.ofSeconds(15);
+        private final Deploy deploy;
+        private final Plan plan;
+        private final String lockKey;
+        private Instant nextReport = Instant.MIN;
+
+        WhileWaiting(Deploy deploy, Plan plan, String lockKey) {
+            this.deploy = deploy;
+            this.plan = plan;
+            this.lockKey = lockKey;
+        }
+
+        @Override
+        public void run() {
+            if (allEnded(plan, latestRuns(deploy))) {
+                throw new EndedWhileWaiting();
+            }
+            Instant now = Instant.now();
+            if (!now.isBefore(nextReport)) {
+                reportWaiting(deploy.app(), lockKey);
+                nextReport = now.plus(REPORT_EVERY);
+            }
+        }
+    }
+
+    /** Stops waiting for the lock: there is nothing left to run. */
+    private static final class EndedWhileWaiting extends RuntimeException {
+        EndedWhileWaiting() {
+            super("every task of the deploy has ended", null, false, false);
+        }
+    }
+
+    private static boolean allEnded(Plan plan, Map<Phase, TaskRun> latest) {
+        return plan.tasks().stream().allMatch(task -> latest.containsKey(task.phase())
+                && latest.get(task.phase()).state().isFinal());
+    }
+
+    private Result reportEarlierRuns(String app, Plan plan, Map<Phase, TaskRun> latest) {
+        for (Task task : plan.tasks()) {
+            if (reportEarlierRun(app, latest.get(task.phase())) == Result.ABORT) {
+                return Result.ABORT;
+            }
+        }
+        return Result.PROCEED;
+    }
+
+    /** The latest attempt of each phase of the deploy. */
+    private Map<Phase, TaskRun> latestRuns(Deploy deploy) {
+        Map<Phase, TaskRun> latest = new EnumMap<>(Phase.class);
+        ledger.runsOf(deploy.id()).forEach(run -> latest.put(run.phase(), run));
+        return latest;
+    }
+
+    /** Whether a task whose latest attempt is {@code run} (null: none yet) is to be claimed and run. */
+    private static boolean isLeftToRun(TaskRun run) {
+        return run == null || run.state().isClaimable();
+    }
+
+    private Result runTask(Deploy deploy, Task task, String image, Settings settings, TaskInputs inputs) {
         String app = deploy.app();
         String phase = task.phase().label();
         String imageId = runner.imageId(image);
@@ -129,9 +227,8 @@ public final class Release {
                 + (task.phase() == dokkumigrate.plan.Phase.RELEASE ? " in ephemeral container" : "")
                 + ": " + TerminalText.escape(task.command()));
         TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
-                platform.configEnv(app),
-                platform.taskDockerArgs(app, imageTag, runner.imageSourceType(image, platform.herokuishUser(app))),
-                platform.globalRunArgs(), platform.appShell(app), settings.timeout());
+                inputs.env(), inputs.dockerArgs(image), platform.globalRunArgs(), platform.appShell(app),
+                settings.timeout());
         RunOutcome outcome = execute(claimed, request, settings);
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());

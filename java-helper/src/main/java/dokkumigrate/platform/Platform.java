@@ -17,11 +17,14 @@ public interface Platform {
     Map<String, String> configEnv(String app);
 
     /**
-     * The docker args Dokku gives a deployment task container: {@code docker-args-deploy} and
-     * {@code docker-args-process-deploy}, split shell-style, without the publish, restart and
-     * resource flags Dokku filters out.
+     * The docker args Dokku gives a deployment task container from {@code docker-args-deploy},
+     * split shell-style, without the publish, restart and resource flags Dokku filters out. A task
+     * container gets these followed by {@link #processDockerArgs}.
      */
-    List<String> taskDockerArgs(String app, String imageTag, String imageSourceType);
+    List<String> deployDockerArgs(String app, String imageTag);
+
+    /** As {@link #deployDockerArgs}, from {@code docker-args-process-deploy} for the image's source type. */
+    List<String> processDockerArgs(String app, String imageSourceType, String imageTag);
 
     /** Dokku's {@code DOKKU_GLOBAL_RUN_ARGS}, split on spaces. */
     List<String> globalRunArgs();

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A stand-in for Dokku's core triggers, answering as Dokku would for one app's image. */
-final class FakeDokku implements Platform {
+class FakeDokku implements Platform {
     final Map<String, String> config = new LinkedHashMap<>();
     final List<String> extraDockerArgs = new ArrayList<>();
     final List<String> createdContainers = new ArrayList<>();
@@ -36,10 +36,15 @@ final class FakeDokku implements Platform {
     }
 
     @Override
-    public List<String> taskDockerArgs(String app, String imageTag, String imageSourceType) {
+    public List<String> deployDockerArgs(String app, String imageTag) {
         List<String> args = new ArrayList<>(extraDockerArgs);
         config.keySet().forEach(key -> args.add("--env=" + key));
         return args;
+    }
+
+    @Override
+    public List<String> processDockerArgs(String app, String imageSourceType, String imageTag) {
+        return List.of();
     }
 
     @Override

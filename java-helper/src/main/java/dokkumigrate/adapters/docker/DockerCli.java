@@ -21,20 +21,17 @@ final class DockerCli {
 
     private final ProcessRunner processes;
     private final String dockerBin;
+    private final ImageInspections inspections;
 
-    DockerCli(ProcessRunner processes, String dockerBin) {
+    DockerCli(ProcessRunner processes, String dockerBin, ImageInspections inspections) {
         this.processes = Objects.requireNonNull(processes, "processes");
         this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
+        this.inspections = Objects.requireNonNull(inspections, "inspections");
     }
 
-    /** {@code docker image inspect IMAGE}: one JSON array. */
+    /** {@code docker image inspect IMAGE}: one JSON array (remembered when the inspections are). */
     Result inspectImage(String image) {
-        return run("image", "inspect", image);
-    }
-
-    /** {@code docker image inspect --format {{.Id}} IMAGE}. */
-    Result imageId(String image) {
-        return run("image", "inspect", "--format", "{{.Id}}", image);
+        return inspections.inspect(image);
     }
 
     /** {@code docker container create ARGS}; {@code env} goes into the client's environment only. */
@@ -71,12 +68,16 @@ final class DockerCli {
         return run("container", "ls", "--all", "--quiet", "--no-trunc", "--filter", "label=" + label);
     }
 
-    /** {@code docker container commit --change C... ID IMAGE}. */
+    /** {@code docker container commit --change C... ID IMAGE}; what was known of IMAGE is forgotten. */
     Result commit(List<String> changes, String containerId, String image) {
         List<String> args = new ArrayList<>(List.of("container", "commit"));
         changes.forEach(change -> args.addAll(List.of("--change", change)));
         args.addAll(List.of(containerId, image));
-        return processes.run(argv(args), Map.of(), null, COMMIT_TIMEOUT);
+        try {
+            return processes.run(argv(args), Map.of(), null, COMMIT_TIMEOUT);
+        } finally {
+            inspections.forget(image);
+        }
     }
 
     /** What went wrong with a failed command, in one line: docker's stderr, or that it did not answer. */

@@ -55,7 +55,15 @@ public final class DockerTaskRunner implements TaskRunner {
      * @param trace     DOKKU_TRACE=1: the task's script runs with {@code set -x} and sees DOKKU_TRACE=1
      */
     public DockerTaskRunner(String dockerBin, ProcessRunner processes, boolean trace) {
-        this.docker = new DockerCli(processes, dockerBin);
+        this(dockerBin, processes, trace, ImageInspections.uncached(processes, dockerBin));
+    }
+
+    /**
+     * @param inspections where image inspections come from: shared with the boot-migration scan in
+     *                    one helper run, so an image is inspected once (again only after a commit)
+     */
+    public DockerTaskRunner(String dockerBin, ProcessRunner processes, boolean trace, ImageInspections inspections) {
+        this.docker = new DockerCli(processes, dockerBin, inspections);
         this.trace = trace;
     }
 
@@ -155,9 +163,9 @@ public final class DockerTaskRunner implements TaskRunner {
 
     @Override
     public String imageId(String image) {
-        Result inspected = docker.imageId(image);
+        Result inspected = docker.inspectImage(image);
         if (inspected.ok()) {
-            return inspected.stdoutTrimmed();
+            return readConfig(image, inspected).id();
         }
         if (DockerCli.saysNoSuchImage(inspected)) {
             return "";
@@ -186,6 +194,10 @@ public final class DockerTaskRunner implements TaskRunner {
         if (!inspected.ok()) {
             throw new RunnerException("could not inspect image " + image + ": " + DockerCli.explain(inspected));
         }
+        return readConfig(image, inspected);
+    }
+
+    private static ImageConfig readConfig(String image, Result inspected) {
         try {
             return ImageConfig.fromInspectJson(inspected.stdout());
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import dokkumigrate.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ public final class PlugnPlatform implements Platform {
     private final DokkuEnvironment environment;
     private final ProcessRunner processes;
     private final PropertyFileStore properties;
-    private final ObjectMapper json = new ObjectMapper();
+    /** config-export per app: one call per invocation, however many parts of a deploy need the config. */
+    private final Map<String, Map<String, String>> configs = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PlugnPlatform(DokkuEnvironment environment, ProcessRunner processes, PropertyFileStore properties) {
         this.environment = environment;
@@ -43,12 +45,18 @@ public final class PlugnPlatform implements Platform {
 
     @Override
     public Map<String, String> configEnv(String app) {
+        return configs.computeIfAbsent(app, this::exportConfig);
+    }
+
+    private Map<String, String> exportConfig(String app) {
         String output = trigger("config-export", app, "false", "true", "json");
         if (output.isBlank()) {
             return Map.of();
         }
         try {
-            return json.readValue(output, new TypeReference<LinkedHashMap<String, String>>() { });
+            // Jackson is loaded here, on first use, not by commands that never read the config
+            return Collections.unmodifiableMap(new ObjectMapper().readValue(output,
+                    new TypeReference<LinkedHashMap<String, String>>() { }));
         } catch (IOException e) {
             throw new PlatformException("config-export for " + app + " did not print a JSON object of strings: "
                     + e.getMessage());
@@ -56,11 +64,13 @@ public final class PlugnPlatform implements Platform {
     }
 
     @Override
-    public List<String> taskDockerArgs(String app, String imageTag, String imageSourceType) {
-        List<String> args = new ArrayList<>();
-        args.addAll(ShellWords.split(trigger("docker-args-deploy", app, imageTag)));
-        args.addAll(ShellWords.split(trigger("docker-args-process-deploy", app, imageSourceType, imageTag)));
-        return withoutFilteredFlags(args);
+    public List<String> deployDockerArgs(String app, String imageTag) {
+        return withoutFilteredFlags(ShellWords.split(trigger("docker-args-deploy", app, imageTag)));
+    }
+
+    @Override
+    public List<String> processDockerArgs(String app, String imageSourceType, String imageTag) {
+        return withoutFilteredFlags(ShellWords.split(trigger("docker-args-process-deploy", app, imageSourceType, imageTag)));
     }
 
     static List<String> withoutFilteredFlags(List<String> args) {

@@ -3,6 +3,7 @@ package dokkumigrate.adapters.image;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dokkumigrate.adapters.docker.ImageInspections;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.scan.BootImage;
 import dokkumigrate.scan.BootImageSource;
@@ -42,11 +43,12 @@ public final class ImageInspector implements BootImageSource {
     private static final String NEVER_STARTED = "/dokku-migrate-image-scan-never-started";
     private static final int BINARY_PROBE_BYTES = 8000;
     /** How many {@code docker cp} run at once. */
-    private static final int PARALLEL_READS = 4;
+    private static final int PARALLEL_READS = 8;
 
     private final ProcessRunner runner;
     private final String dockerBin;
     private final long maxScriptBytes;
+    private final ImageInspections inspections;
     private final ObjectMapper json = new ObjectMapper();
     private final BootScriptCandidates candidates = new BootScriptCandidates();
 
@@ -55,19 +57,31 @@ public final class ImageInspector implements BootImageSource {
     }
 
     public ImageInspector(ProcessRunner runner, String dockerBin, long maxScriptBytes) {
+        this(runner, dockerBin, maxScriptBytes, ImageInspections.uncached(runner, dockerBin));
+    }
+
+    /** @param inspections shared with the task runner of the same helper run, so the image is inspected once */
+    public ImageInspector(ProcessRunner runner, String dockerBin, ImageInspections inspections) {
+        this(runner, dockerBin, DEFAULT_MAX_SCRIPT_BYTES, inspections);
+    }
+
+    private ImageInspector(ProcessRunner runner, String dockerBin, long maxScriptBytes, ImageInspections inspections) {
         this.runner = Objects.requireNonNull(runner, "runner");
         this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
         this.maxScriptBytes = maxScriptBytes;
+        this.inspections = Objects.requireNonNull(inspections, "inspections");
     }
 
     /** The image's Cmd, Entrypoint, WorkingDir and Env, from one {@code docker image inspect}. */
     public ImageConfig inspect(String image) {
-        ProcessRunner.Result result = runner.run(List.of(dockerBin, "image", "inspect", "--format", "{{json .Config}}", image));
+        ProcessRunner.Result result = inspections.inspect(image);
         if (!result.ok()) {
             throw new ImageInspectionException("cannot inspect image " + image + ": " + result.stderr().strip());
         }
         try {
-            JsonNode config = json.readTree(result.stdoutTrimmed());
+            JsonNode root = json.readTree(result.stdoutTrimmed());
+            JsonNode inspected = root != null && root.isArray() ? root.path(0) : root;
+            JsonNode config = inspected == null ? json.missingNode() : inspected.path("Config");
             return new ImageConfig(strings(config.get("Entrypoint")), strings(config.get("Cmd")),
                     text(config.get("WorkingDir")), strings(config.get("Env")));
         } catch (JsonProcessingException e) {
@@ -77,9 +91,9 @@ public final class ImageInspector implements BootImageSource {
     }
 
     /**
-     * Reads the image's config and the scripts its processes may run at boot: the well-known
-     * entrypoint scripts, the ENTRYPOINT's and CMD's scripts, scripts named in the process
-     * commands, then the scripts those call (one level). Binary and oversized files are skipped.
+     * Reads the image's config and the scripts its processes may run at boot: the ENTRYPOINT's
+     * and CMD's scripts, scripts named in the process commands, then the scripts those call (one
+     * level). Binary and oversized files are skipped.
      */
     @Override
     public BootImage read(String image, Collection<String> processCommands) {

@@ -1,0 +1,67 @@
+package dokkumigrate.adapters.docker;
+
+import dokkumigrate.adapters.process.ProcessRunner;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * {@code docker image inspect IMAGE}, shared by the parts of one helper run that read an image
+ * (the boot-migration scan and the task runner). A remembering instance asks Docker once per image
+ * and answers from memory until {@link #forget} (a commit changes the image); an uncached one
+ * asks every time.
+ */
+public final class ImageInspections {
+    private final ProcessRunner processes;
+    private final String dockerBin;
+    private final Map<String, ProcessRunner.Result> remembered;
+
+    private ImageInspections(ProcessRunner processes, String dockerBin, boolean remember) {
+        this.processes = Objects.requireNonNull(processes, "processes");
+        this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
+        this.remembered = remember ? new HashMap<>() : null;
+    }
+
+    /** Remembers each image's inspection for the life of this instance: one helper run. */
+    public static ImageInspections remembering(ProcessRunner processes, String dockerBin) {
+        return new ImageInspections(processes, dockerBin, true);
+    }
+
+    /** Asks Docker at every call. */
+    public static ImageInspections uncached(ProcessRunner processes, String dockerBin) {
+        return new ImageInspections(processes, dockerBin, false);
+    }
+
+    /** The output of {@code docker image inspect IMAGE} (a JSON array of one image); failures are never remembered. */
+    public ProcessRunner.Result inspect(String image) {
+        if (remembered == null) {
+            return ask(image);
+        }
+        // one at a time, so that two threads asking for the same image start one docker call
+        synchronized (remembered) {
+            ProcessRunner.Result known = remembered.get(image);
+            if (known != null) {
+                return known;
+            }
+            ProcessRunner.Result result = ask(image);
+            if (result.ok()) {
+                remembered.put(image, result);
+            }
+            return result;
+        }
+    }
+
+    private ProcessRunner.Result ask(String image) {
+        return processes.run(List.of(dockerBin, "image", "inspect", image), Map.of(), null, DockerCli.COMMAND_TIMEOUT);
+    }
+
+    /** Drops what is known of an image that has just changed. */
+    public void forget(String image) {
+        if (remembered != null) {
+            synchronized (remembered) {
+                remembered.remove(image);
+            }
+        }
+    }
+}
