@@ -10,6 +10,9 @@ public final class TerminalText {
     }
 
     public static String escape(String text) {
+        if (isPlain(text)) {
+            return text; // the common case, and the one a task printing gigabytes hits for every line
+        }
         StringBuilder safe = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
             if (cp == '\t') {
@@ -29,6 +32,18 @@ public final class TerminalText {
             }
         });
         return safe.toString();
+    }
+
+    /** Whether no character of the text needs an escape: printable ASCII, or Unicode beyond the C1 controls. */
+    private static boolean isPlain(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069) || Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Embeddings, overrides and isolates: each can reorder what follows it on the line. */

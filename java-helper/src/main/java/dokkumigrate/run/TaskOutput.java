@@ -49,15 +49,29 @@ public final class TaskOutput extends OutputStream {
         if (terminal == null) {
             return;
         }
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n') {
+        int start = offset;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            if (bytes[i] == '\n') {
+                appendToLine(bytes, start, i - start);
                 emitLine();
-            } else {
-                line.write(b);
-                if (line.size() >= MAX_LINE) {
-                    emitPartOfLongLine();
-                }
+                start = i + 1;
+            }
+        }
+        appendToLine(bytes, start, end - start);
+    }
+
+    /** Adds bytes without a newline to the current line, showing each {@code MAX_LINE} bytes of a long one. */
+    private void appendToLine(byte[] bytes, int offset, int length) {
+        int from = offset;
+        int left = length;
+        while (left > 0) {
+            int part = Math.min(left, MAX_LINE - line.size());
+            line.write(bytes, from, part);
+            from += part;
+            left -= part;
+            if (line.size() >= MAX_LINE) {
+                emitPartOfLongLine();
             }
         }
     }
