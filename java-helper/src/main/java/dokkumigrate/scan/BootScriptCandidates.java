@@ -11,14 +11,11 @@ import java.util.Set;
 
 /**
  * Which files of an image a process may run at boot, so they can be read from the image
- * (never run): the well-known entrypoint scripts, the script the ENTRYPOINT or CMD names,
- * scripts named in process commands, and the scripts those call (one level).
+ * (never run): the script the ENTRYPOINT or CMD names, scripts named in process commands, and
+ * the scripts those call (one level). Nothing else: a script no process reaches cannot migrate
+ * at boot, and an image whose processes name no script is not opened at all.
  */
 public final class BootScriptCandidates {
-
-    /** Entrypoint scripts that frameworks and official images ship. */
-    public static final List<String> WELL_KNOWN = List.of("bin/docker-entrypoint", "docker-entrypoint.sh",
-            "entrypoint.sh", "/docker-entrypoint.sh", "/usr/local/bin/docker-entrypoint.sh");
 
     private final ScriptAnalyser analyser = new ScriptAnalyser();
 
@@ -29,9 +26,6 @@ public final class BootScriptCandidates {
      */
     public List<String> initial(ImageConfig config, Collection<String> processCommands) {
         Set<String> paths = new LinkedHashSet<>();
-        for (String wellKnown : WELL_KNOWN) {
-            paths.add(absolute(wellKnown, config.workingDir()));
-        }
         if (!config.entrypoint().isEmpty()) {
             if (ImageConfig.isShellForm(config.entrypoint())) {
                 callsIn(analyser.shell(config.entrypoint().get(2), ShellContext.unknown()), config, paths);

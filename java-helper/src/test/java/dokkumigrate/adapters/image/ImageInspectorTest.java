@@ -8,7 +8,11 @@ import dokkumigrate.scan.ImageConfig;
 import dokkumigrate.testsupport.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -73,7 +77,8 @@ class ImageInspectorTest {
     @Test
     void readsTheBootScriptsAndOneLevelOfTheScriptsTheyCall() {
         List<String> before = scanContainers();
-        BootImage boot = inspector.read(image, List.of("bin/start-web"));
+        BootImage boot = inspector.read(image, List.of("bin/start-web", "docker-entrypoint.sh worker",
+                "bin/docker-entrypoint rails server"));
 
         assertEquals(ENTRYPOINT, boot.scripts().get("/app/entrypoint.sh"));
         assertEquals(ENTRYPOINT, boot.scripts().get("/usr/local/bin/docker-entrypoint.sh"), "a symlink is followed");
@@ -110,5 +115,25 @@ class ImageInspectorTest {
             }
         });
         assertEquals(before, scanContainers());
+    }
+
+    @Test
+    void anImageWhoseProcessesNameNoScriptIsReadWithoutAContainer(@TempDir Path dir) throws Exception {
+        // the real docker, behind a script that notes each call
+        Path calls = dir.resolve("calls");
+        Path docker = dir.resolve("docker");
+        Files.writeString(docker, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec " + TestImages.DOCKER + " \"$@\"\n");
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String plain = ScriptImage.fromBusybox()
+                .instruction("WORKDIR /app")
+                .instruction("CMD [\"httpd\", \"-f\", \"-p\", \"5000\"]")
+                .build("dokku-migrate-test/image-inspector-plain:1");
+
+        BootImage boot = new ImageInspector(new ProcessRunner(), docker.toString()).read(plain,
+                List.of("httpd -f -p $PORT -h /app", "sleep infinity"));
+
+        assertEquals(Map.of(), boot.scripts());
+        assertEquals(Map.of(), boot.skipped());
+        assertEquals(List.of("image inspect " + plain), Files.readAllLines(calls));
     }
 }
