@@ -858,6 +858,31 @@ class SqliteLedgerTest {
         assertTrue(plans.get(3).stream().anyMatch(step -> step.contains("runs_by_app")), plans.get(3).toString());
     }
 
+    @Test
+    void thePruneAfterEachReleaseUsesIndexes() {
+        record("web", 100, Origin.EXTRACTED, PLAN);
+        String older = "SELECT id FROM runs WHERE app = ? ORDER BY id DESC LIMIT -1 OFFSET ?";
+        List<List<String>> plans = List.of(
+                ledger.explainQueryPlan("SELECT log_path FROM runs WHERE id IN (" + older + ") AND log_path <> ''",
+                        "web", 1000),
+                ledger.explainQueryPlan("DELETE FROM runs WHERE id IN (" + older + ")", "web", 1000),
+                ledger.explainQueryPlan("DELETE FROM deploys WHERE app = ? AND id NOT IN (SELECT deploy_id FROM runs "
+                        + "WHERE app = ?) AND id < (SELECT COALESCE(MIN(deploy_id), 0) FROM runs WHERE app = ?) "
+                        + "AND id <> (SELECT COALESCE(MAX(id), 0) FROM deploys WHERE app = ? AND origin = 'extracted')",
+                        "web", "web", "web", "web"),
+                ledger.explainQueryPlan("SELECT id FROM deploys WHERE app = ? AND deploy_key = ?", "web", "1"));
+
+        for (List<String> plan : plans) {
+            assertFalse(plan.isEmpty());
+            for (String step : plan) {
+                boolean fullScan = step.startsWith("SCAN ") && !step.contains("INDEX");
+                assertFalse(fullScan, "a full table scan: " + plan);
+            }
+        }
+        assertTrue(plans.get(1).stream().anyMatch(step -> step.contains("runs_by_app")), plans.get(1).toString());
+        assertTrue(plans.get(2).stream().anyMatch(step -> step.contains("deploys_by_app")), plans.get(2).toString());
+    }
+
     // ---- helpers ----
 
     private static DeployKey key(long pid) {
