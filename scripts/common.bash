@@ -74,8 +74,12 @@ setup-stop-docker() {
   SETUP_DOCKERD_PID=""
 }
 
+# shellcheck disable=SC2120 # the build directory is optional
 setup-build-jar() {
-  declare desc="builds java-helper/target/migrate-helper.jar"
-  setup-log "Building the helper jar (mvn -B -q -Dstyle.color=never -DskipTests package)"
-  (cd "$REPO_ROOT/java-helper" && mvn -B -q -Dstyle.color=never -DskipTests package)
+  declare desc="builds java-helper/target/migrate-helper.jar, or BUILD_DIR/migrate-helper.jar when a directory is given"
+  declare BUILD_DIR="$1"
+  local args=(-B -q -Dstyle.color=never -DskipTests)
+  [[ -z "$BUILD_DIR" ]] || args+=("-Dmigrate.buildDir=$BUILD_DIR")
+  setup-log "Building the helper jar (mvn ${args[*]} package)"
+  (cd "$REPO_ROOT/java-helper" && mvn "${args[@]}" package)
 }
