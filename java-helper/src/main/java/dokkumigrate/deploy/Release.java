@@ -151,7 +151,7 @@ public final class Release {
      * for one deploy return together when the first one is done, instead of taking the lock in turn.
      */
     private final class WhileWaiting implements Runnable {
-        static final Duration CHECK_EVERY = Duration.ofMillis(100);
+        static final Duration CHECK_EVERY = Duration.ofMillis(250);
         private static final Duration REPORT_EVERY = Duration.ofSeconds(15);
         private final Deploy deploy;
         private final Plan plan;

@@ -19,7 +19,13 @@ import java.util.Set;
  * under {@code DATA/locks}. The kernel drops a lock when its holder dies, whatever killed it.
  */
 public final class FileTaskLocks implements TaskLocks {
-    private static final Duration POLL = Duration.ofMillis(50);
+    /*
+     * A lock taken by a racing caller is usually free again at once; one held by a running task
+     * stays held for seconds or minutes. So the wait polls often at first and then backs off, which
+     * keeps a dozen waiting helpers from eating the CPU the holder's task needs.
+     */
+    private static final long FIRST_POLL_MILLIS = 50;
+    private static final long LONGEST_POLL_MILLIS = 250;
 
     /*
      * The lock files this process holds a lock on. An fcntl lock belongs to the process, and
@@ -41,6 +47,7 @@ public final class FileTaskLocks implements TaskLocks {
         Path file = fileOf(lockKey);
         Instant deadline = Instant.now().plus(maxWait);
         Instant nextReport = Instant.now();
+        long pollMillis = FIRST_POLL_MILLIS;
         try {
             while (true) {
                 Held held = tryAcquire(lockKey, file);
@@ -56,7 +63,8 @@ public final class FileTaskLocks implements TaskLocks {
                     whileWaiting.run();
                     nextReport = now.plus(reportEvery);
                 }
-                Thread.sleep(POLL.toMillis());
+                Thread.sleep(pollMillis);
+                pollMillis = Math.min(LONGEST_POLL_MILLIS, pollMillis * 3 / 2);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
