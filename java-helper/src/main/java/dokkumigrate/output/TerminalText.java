@@ -15,7 +15,9 @@ public final class TerminalText {
         }
         StringBuilder safe = new StringBuilder(text.length());
         text.codePoints().forEach(cp -> {
-            if (cp == '\t') {
+            if (!needsEscape(cp)) {
+                safe.appendCodePoint(cp);
+            } else if (cp == '\t') {
                 safe.append("    ");
             } else if (cp == 0x1b) {
                 safe.append("\\e");
@@ -23,27 +25,32 @@ public final class TerminalText {
                 safe.append("\\r");
             } else if (cp == '\n') {
                 safe.append("\\n");
-            } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0)) {
+            } else if (cp < 0xa0) {
                 safe.append(String.format("\\x%02x", cp));
-            } else if (cp == 0x2028 || cp == 0x2029 || isBidiControl(cp)) {
-                safe.append(String.format("\\u%04x", cp));
             } else {
-                safe.appendCodePoint(cp);
+                safe.append(String.format("\\u%04x", cp));
             }
         });
         return safe.toString();
     }
 
-    /** Whether no character of the text needs an escape: printable ASCII, or Unicode beyond the C1 controls. */
+    /**
+     * Whether no character of the text needs an escape. A surrogate sends the text the slow way,
+     * which reads whole code points; the characters that need one are all in the BMP.
+     */
     private static boolean isPlain(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
-                    || (c >= 0x2066 && c <= 0x2069) || Character.isSurrogate(c)) {
+            if (needsEscape(c) || Character.isSurrogate(c)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** C0 and C1 controls, DEL, the line and paragraph separators, and the bidi controls. */
+    private static boolean needsEscape(int cp) {
+        return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x2028 || cp == 0x2029 || isBidiControl(cp);
     }
 
     /** Embeddings, overrides and isolates: each can reorder what follows it on the line. */
