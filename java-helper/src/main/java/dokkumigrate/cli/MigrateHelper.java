@@ -9,6 +9,7 @@ import dokkumigrate.output.Console;
 import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.run.TaskRunner;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -51,29 +52,24 @@ public final class MigrateHelper implements Runnable {
         }
     }
 
-    /** The subcommands, in the order help lists them. */
-    private static final List<String> SUBCOMMANDS = List.of("install", "post-extract", "pre-deploy", "post-deploy",
-            "post-delete", "post-app-rename-setup", "post-app-clone-setup", "status", "logs", "run", "unlock", "report",
-            "set", "doctor");
+    /** The subcommands by name, in the order help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
 
-    private static Object subcommand(String name) {
-        return switch (name) {
-            case "install" -> new InstallCommand();
-            case "post-extract" -> new PostExtractCommand();
-            case "pre-deploy" -> new PreDeployCommand();
-            case "post-deploy" -> new PostDeployCommand();
-            case "post-delete" -> new PostDeleteCommand();
-            case "post-app-rename-setup" -> new PostAppRenameSetupCommand();
-            case "post-app-clone-setup" -> new PostAppCloneSetupCommand();
-            case "status" -> new StatusCommand();
-            case "logs" -> new LogsCommand();
-            case "run" -> new RunCommand();
-            case "unlock" -> new UnlockCommand();
-            case "report" -> new ReportCommand();
-            case "set" -> new SetCommand();
-            case "doctor" -> new DoctorCommand();
-            default -> throw new IllegalArgumentException("no subcommand " + name);
-        };
+    static {
+        SUBCOMMANDS.put("install", InstallCommand.class);
+        SUBCOMMANDS.put("post-extract", PostExtractCommand.class);
+        SUBCOMMANDS.put("pre-deploy", PreDeployCommand.class);
+        SUBCOMMANDS.put("post-deploy", PostDeployCommand.class);
+        SUBCOMMANDS.put("post-delete", PostDeleteCommand.class);
+        SUBCOMMANDS.put("post-app-rename-setup", PostAppRenameSetupCommand.class);
+        SUBCOMMANDS.put("post-app-clone-setup", PostAppCloneSetupCommand.class);
+        SUBCOMMANDS.put("status", StatusCommand.class);
+        SUBCOMMANDS.put("logs", LogsCommand.class);
+        SUBCOMMANDS.put("run", RunCommand.class);
+        SUBCOMMANDS.put("unlock", UnlockCommand.class);
+        SUBCOMMANDS.put("report", ReportCommand.class);
+        SUBCOMMANDS.put("set", SetCommand.class);
+        SUBCOMMANDS.put("doctor", DoctorCommand.class);
     }
 
     /**
@@ -82,8 +78,8 @@ public final class MigrateHelper implements Runnable {
      * costs a trigger more than its own work.
      */
     private static void addSubcommands(CommandLine commandLine, String first) {
-        for (String name : SUBCOMMANDS.contains(first) ? List.of(first) : SUBCOMMANDS) {
-            commandLine.addSubcommand(name, subcommand(name));
+        for (String name : SUBCOMMANDS.containsKey(first) ? List.of(first) : SUBCOMMANDS.keySet()) {
+            commandLine.addSubcommand(name, SUBCOMMANDS.get(name));
         }
     }
 
