@@ -1,7 +1,6 @@
 package dokkumigrate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.deploy.Doctor;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
@@ -42,16 +41,14 @@ final class DoctorCommand implements Callable<Integer> {
         if (app != null) {
             AppNames.requireExisting(services.platform(), app);
         }
-        if (!format.equals("stdout") && !format.equals("json")) {
-            throw new UsageError("Invalid --format value '" + TerminalText.escape(format) + "': use stdout or json");
-        }
+        OutputFormat output = OutputFormat.named(format);
         Doctor doctor = new Doctor(services::ledger, services.properties(), services.locks(), services.runner(),
                 services.platform(), services.helper(), services.bootMigrationScanner());
         List<Doctor.Check> checks = app == null ? doctor.host() : doctor.app(app);
         Doctor.Verdict overall = Doctor.overall(checks);
         Console console = services.console();
-        if (format.equals("json")) {
-            console.plain(new ObjectMapper().writeValueAsString(json(app, overall, checks)));
+        if (output == OutputFormat.JSON) {
+            OutputFormat.printJson(console, json(app, overall, checks));
         } else {
             print(console, checks);
         }

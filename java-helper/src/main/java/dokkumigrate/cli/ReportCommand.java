@@ -1,7 +1,6 @@
 package dokkumigrate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.deploy.MigrateReport;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.ReportLayout;
@@ -58,14 +57,12 @@ final class ReportCommand implements Callable<Integer> {
         if (app != null) {
             AppNames.requireExisting(services.platform(), app);
         }
-        if (!format.equals("stdout") && !format.equals("json")) {
-            throw new UsageError("Invalid --format value '" + escape(format) + "': use stdout or json");
-        }
+        OutputFormat output = OutputFormat.named(format);
         if (global && app != null) {
             throw new UsageError("Specify either an app or --global, not both");
         }
         String infoFlag = infoFlag();
-        if (!infoFlag.isEmpty() && format.equals("json")) {
+        if (!infoFlag.isEmpty() && output == OutputFormat.JSON) {
             throw new UsageError("--format flag cannot be specified when specifying an info flag");
         }
         if (!infoFlag.isEmpty() && !MigrateReport.flags(global).contains(infoFlag)) {
@@ -83,8 +80,8 @@ final class ReportCommand implements Callable<Integer> {
             SortedMap<String, String> values = report.of(name);
             if (!infoFlag.isEmpty()) {
                 console.plain(values.get(infoFlag));
-            } else if (format.equals("json")) {
-                console.plain(new ObjectMapper().writeValueAsString(json(values)));
+            } else if (output == OutputFormat.JSON) {
+                OutputFormat.printJson(console, json(values));
             } else {
                 console.heading(ReportLayout.heading(name, PLUGIN));
                 ReportLayout.rows(values).forEach(row -> console.plain("       " + row));

@@ -1,7 +1,6 @@
 package dokkumigrate.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.deploy.StatusReport;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.Table;
@@ -17,7 +16,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import dokkumigrate.output.TerminalText;
 
 /** migrate:status APP: the latest deploy's tasks and the recent history. */
 @Command(name = "status", customSynopsis = "dokku migrate:status APP [--all | --limit N] [--format json]",
@@ -55,9 +53,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         Services services = top.services();
         AppNames.requireExisting(services.platform(), app);
-        if (!format.equals("stdout") && !format.equals("json")) {
-            throw new UsageError("Invalid --format value '" + TerminalText.escape(format) + "': use stdout or json");
-        }
+        OutputFormat output = OutputFormat.named(format);
         if (all && spec.commandLine().getParseResult().hasMatchedOption("--limit")) {
             throw new UsageError("--all and --limit cannot be used together: --all shows every deploy the ledger keeps");
         }
@@ -66,8 +62,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         StatusReport.AppStatus status = new StatusReport(services.ledger()).of(app, all ? Integer.MAX_VALUE : limit);
         Console console = services.console();
-        if (format.equals("json")) {
-            console.plain(new ObjectMapper().writeValueAsString(StatusReport.toJson(status)));
+        if (output == OutputFormat.JSON) {
+            OutputFormat.printJson(console, StatusReport.toJson(status));
             return 0;
         }
         console.plain("=====> " + app + " deployment tasks");
