@@ -41,6 +41,34 @@ start_held_deploy() {
   rel_wait_for 60 grep -qs "^start " "$tasks/log" || rel_fail "the task did not start: $(tail -c 400 "$out")"
 }
 
+# starts a deploy (app and task named NAME) whose release task holds, sends SIGNAL to the
+# pre-deploy hook's process group, and checks the hook exits STATUS, the container is gone, the run
+# is recorded interrupted and the task never reached its end
+signal_interrupts_held_task() {
+  local signal="$1" name="$2" exit_status="$3"
+  local app tasks container
+  app="$(rel_app_name "$name")"
+  tasks="$HOST_ROOT/tasks-$app"
+  rel_create_app "$app"
+  touch "$tasks/hold"
+  chmod 0666 "$tasks/hold"
+  start_held_deploy "$app" "$(hold_source "$name")" "$HOST_ROOT/$name.out"
+  container="$(rel_containers "$app")"
+  [[ -n "$container" ]]
+
+  kill -"$signal" -- "-$REL_HOOK_PID"
+  rel_wait_pid "$REL_HOOK_PID" 60
+  seen "hook exit $REL_WAIT_STATUS"
+  assert_equal "$REL_WAIT_STATUS" "$exit_status"
+  run docker container inspect "$container"
+  seen "container ${container:0:12} $([[ "$status" -eq 0 ]] && echo 'still there' || echo removed)"
+  assert_failure
+  run rel_sql "SELECT state || ': ' || detail FROM runs WHERE app = '$app'"
+  seen "run $output"
+  assert_output --regexp '^interrupted: .*signal'
+  assert_equal "$(rel_task_lines "$tasks/log" "^end $name")" 0
+}
+
 # replaces the ledger with FILE for this test; the real one comes back at teardown
 swap_ledger() {
   mv "$REL_LEDGER" "$REL_LEDGER.rel-saved"
@@ -133,53 +161,13 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
 @test "SIGHUP to the hook (ssh disconnect during git push): the container is stopped and the run recorded interrupted" {
   rel_row "SIGHUP to the pre-deploy hook's process group while its task runs (ssh disconnect)" \
     "container stopped and removed, run recorded interrupted, hook exits non-zero"
-  local app tasks container
-  app="$(rel_app_name hup)"
-  tasks="$HOST_ROOT/tasks-$app"
-  rel_create_app "$app"
-  touch "$tasks/hold"
-  chmod 0666 "$tasks/hold"
-  start_held_deploy "$app" "$(hold_source hup)" "$HOST_ROOT/hup.out"
-  container="$(rel_containers "$app")"
-  [[ -n "$container" ]]
-
-  kill -HUP -- "-$REL_HOOK_PID"
-  rel_wait_pid "$REL_HOOK_PID" 60
-  seen "hook exit $REL_WAIT_STATUS"
-  assert_equal "$REL_WAIT_STATUS" 129
-  run docker container inspect "$container"
-  seen "container ${container:0:12} $([[ "$status" -eq 0 ]] && echo 'still there' || echo removed)"
-  assert_failure
-  run rel_sql "SELECT state || ': ' || detail FROM runs WHERE app = '$app'"
-  seen "run $output"
-  assert_output --regexp '^interrupted: .*signal'
-  assert_equal "$(rel_task_lines "$tasks/log" "^end hup")" 0
+  signal_interrupts_held_task HUP hup 129
 }
 
 @test "SIGINT to the hook (Ctrl-C during git push): the container is stopped and the run recorded interrupted" {
   rel_row "SIGINT to the pre-deploy hook's process group while its task runs (Ctrl-C)" \
     "container stopped and removed, run recorded interrupted, hook exits non-zero"
-  local app tasks container
-  app="$(rel_app_name int)"
-  tasks="$HOST_ROOT/tasks-$app"
-  rel_create_app "$app"
-  touch "$tasks/hold"
-  chmod 0666 "$tasks/hold"
-  start_held_deploy "$app" "$(hold_source int)" "$HOST_ROOT/int.out"
-  container="$(rel_containers "$app")"
-  [[ -n "$container" ]]
-
-  kill -INT -- "-$REL_HOOK_PID"
-  rel_wait_pid "$REL_HOOK_PID" 60
-  seen "hook exit $REL_WAIT_STATUS"
-  assert_equal "$REL_WAIT_STATUS" 130
-  run docker container inspect "$container"
-  seen "container ${container:0:12} $([[ "$status" -eq 0 ]] && echo 'still there' || echo removed)"
-  assert_failure
-  run rel_sql "SELECT state || ': ' || detail FROM runs WHERE app = '$app'"
-  seen "run $output"
-  assert_output --regexp '^interrupted: .*signal'
-  assert_equal "$(rel_task_lines "$tasks/log" "^end int")" 0
+  signal_interrupts_held_task INT int 130
 }
 
 # a private dockerd under DIR: the only engine this suite ever stops
