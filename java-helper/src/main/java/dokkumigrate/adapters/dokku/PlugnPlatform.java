@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Dokku reached through {@code plugn trigger}, its env and its data layout. */
 public final class PlugnPlatform implements Platform {
@@ -25,7 +26,7 @@ public final class PlugnPlatform implements Platform {
     private final ProcessRunner processes;
     private final PropertyFileStore properties;
     /** config-export per app: one call per invocation, however many parts of a deploy need the config. */
-    private final Map<String, Map<String, String>> configs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> configs = new ConcurrentHashMap<>();
 
     public PlugnPlatform(DokkuEnvironment environment, ProcessRunner processes, PropertyFileStore properties) {
         this.environment = environment;
