@@ -69,12 +69,17 @@ helper_args() {
   assert_file_not_exists "$FAKE_JAVA_LOG"
 }
 
-@test "dokku help lists the plugin under 'Community plugin commands'" {
-  harness_setup
-  run dokku help
+@test "the README's Commands section is exactly the commands' help lines" {
+  # the commands' own help lines, as "command args|Description"
+  run "$REPO_ROOT/commands" help
   assert_success
-  assert_output --regexp 'Community plugin commands:'
-  assert_line --regexp '^    migrate:status <app> .* +Show '
+  local from_code from_readme
+  from_code="$(printf '%s\n' "${lines[@]}" | sed -E 's/^    //; s/, ([A-Z])/|\1/' | sort)"
+  # the README's block, as the same pairs (columns are separated by two or more spaces)
+  from_readme="$(awk '/^## Commands$/ { inside = 1; next } inside && /^## / { exit } inside && /^migrate:/' "$REPO_ROOT/README.md" |
+    grep -v '^migrate:help ' | sed -E 's/ {2,}/|/' | sort)"
+  [[ -n "$from_readme" ]] || fail "no command lines found under '## Commands' in README.md"
+  assert_equal "$from_readme" "$from_code"
 }
 
 @test "dokku migrate:status runs subcommands/status, which hands 'status APP ARGS' to the helper as the dokku user" {
