@@ -88,6 +88,17 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
   done
 
   pids=()
+  # the first task to hold the lock stays in /tasks/closed until another hook says it waits for the
+  # group lock (or two minutes pass), so the waiting is an event the test arranges, not a race
+  touch "$times/closed"
+  (
+    for _ in $(seq 1 1200); do
+      grep -qs "Waiting for the group.$group lock" "$times"/*.out && break
+      sleep 0.1
+    done
+    rm -f "$times/closed"
+  ) 3>&- &
+  local opener=$!
   for i in $(seq 0 7); do
     rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
     pids+=("$!")
@@ -96,6 +107,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
   for i in "${pids[@]}"; do
     wait "$i" || rc=$?
   done
+  wait "$opener"
   seen "last non-zero exit of the 8 hooks: $rc"
   assert_equal "$rc" 0
 

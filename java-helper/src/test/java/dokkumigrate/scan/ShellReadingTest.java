@@ -90,13 +90,14 @@ class ShellReadingTest {
     }
 
     @Test
-    @Timeout(10)
+    @Timeout(120)
     void malformedScriptsNeitherFailNorHang() {
         for (String script : List.of("if then fi fi", "case", "case x in", "esac )", "\"unclosed", "'unclosed",
                 "$(unclosed", "${unclosed", "f() {", "}", ")))", ";;", "&& ||", "<<EOF\nrails db:migrate", "for do done",
                 "while", "function", "! !", "[[ ]]", "`", "\\", "a=b", "exec", "sh -c", "sh -c 'sh -c \"sh -c x\"'")) {
-            commands.find(script);
-            commands.find(script, List.of("x"));
+            // none of them holds a command that runs a migration (a heredoc's body is data)
+            assertEquals(List.of(), commands.find(script), script);
+            assertEquals(List.of(), commands.find(script, List.of("x")), script);
         }
         Random random = new Random(42);
         String alphabet = " \n\t;&|()<>'\"`$\\{}[]#=!*?-abcdfiesthnrcxwl:0123456789";

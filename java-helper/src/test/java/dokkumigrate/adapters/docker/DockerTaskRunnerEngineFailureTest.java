@@ -57,7 +57,8 @@ class DockerTaskRunnerEngineFailureTest {
 
         assertEquals(RunState.TIMED_OUT, outcome.state());
         assertTrue(outcome.detail().startsWith("timed out after 1s; killing the container failed: Cannot connect"), outcome.detail());
-        assertTrue(Duration.ofNanos(System.nanoTime() - startedAt).compareTo(Duration.ofSeconds(10)) < 0);
+        // the fake engine hangs for 600 s: ending well before that is the timeout, however loaded the machine
+        assertTrue(Duration.ofNanos(System.nanoTime() - startedAt).compareTo(Duration.ofSeconds(300)) < 0);
     }
 
     /** A docker client that knows the image and creates the container, then behaves as {@code onStart} says. */

@@ -1,4 +1,4 @@
-package dokkumigrate.adapters.lock;
+package dokkumigrate.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A second JVM on the test classpath, so a test can face a real other process. */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader stdout;
 
@@ -21,7 +21,7 @@ final class ChildJvm implements AutoCloseable {
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    static ChildJvm start(Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), main.getName()));
@@ -30,7 +30,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** Waits until the child prints {@code expected} on a line of its own. */
-    ChildJvm awaitLine(String expected, Duration timeout) throws Exception {
+    public ChildJvm awaitLine(String expected, Duration timeout) throws Exception {
         CompletableFuture<Void> seen = CompletableFuture.runAsync(() -> {
             try {
                 for (String line = stdout.readLine(); line != null; line = stdout.readLine()) {
@@ -48,7 +48,7 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** The next line the child prints. */
-    String nextLine(Duration timeout) throws Exception {
+    public String nextLine(Duration timeout) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return stdout.readLine();
@@ -58,12 +58,12 @@ final class ChildJvm implements AutoCloseable {
         }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** SIGKILL: the child gets no chance to clean up, as when the kernel's OOM killer strikes. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor();
