@@ -65,10 +65,31 @@ public final class ProcfileDocument {
                 throw error(line.number(), "line is longer than " + MAX_LINE_BYTES + " bytes, which procfile-util cannot read");
             }
         }
+        return read(text, lines, false);
+    }
+
+    /**
+     * Reads Procfile text by the same rules, skipping each line {@link #parse} would reject (a later
+     * duplicate included), for a file that Dokku has already checked or that is only looked at.
+     */
+    public static ProcfileDocument parseLenient(String text) {
+        Objects.requireNonNull(text, "text");
+        return read(text, RawLine.split(text), true);
+    }
+
+    private static ProcfileDocument read(String text, List<RawLine> lines, boolean skipInvalidLines) {
         List<Entry> entries = new ArrayList<>();
         Map<String, LineSpan> lineOfEntry = new HashMap<>();
         for (RawLine line : lines) {
-            Optional<Entry> entry = parseLine(line.content(), line.number(), lineOfEntry.keySet());
+            Optional<Entry> entry;
+            try {
+                entry = parseLine(line.content(), line.number(), lineOfEntry.keySet());
+            } catch (ExtractionException invalid) {
+                if (!skipInvalidLines) {
+                    throw invalid;
+                }
+                entry = Optional.empty();
+            }
             if (entry.isPresent()) {
                 entries.add(entry.get());
                 lineOfEntry.put(entry.get().name(), line.span());

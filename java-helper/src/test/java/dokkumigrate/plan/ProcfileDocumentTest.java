@@ -363,4 +363,19 @@ class ProcfileDocumentTest {
                     without.length());
         }
     }
+
+    @Nested
+    class Lenient {
+        @Test
+        void skipsTheLinesParseRejectsAndKeepsTheRestWithTheSameRules() {
+            String text = "web: puma # server\nnot an entry\nweb: duplicate\nworker:\nrelease\u000b: x\n"
+                    + "clock :  \tbin/clock // every minute\n";
+
+            assertThrows(ExtractionException.class, () -> ProcfileDocument.parse(text));
+            ProcfileDocument lenient = ProcfileDocument.parseLenient(text);
+
+            // a vertical tab is not a space to procfile-util (RE2), in either mode: "release\u000b" is no entry
+            assertEquals(List.of(new Entry("web", "puma", 1), new Entry("clock", "bin/clock", 6)), lenient.entries());
+        }
+    }
 }
