@@ -104,7 +104,7 @@ public final class Services implements AutoCloseable {
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
         return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
-                new dokkumigrate.adapters.image.ImageInspector(processes, environment.dockerBin(), inspections())));
+                new dokkumigrate.adapters.docker.ImageInspector(processes, environment.dockerBin(), inspections())));
     }
 
     public synchronized Helper helper() {

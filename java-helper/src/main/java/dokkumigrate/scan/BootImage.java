@@ -1,5 +1,6 @@
 package dokkumigrate.scan;
 
+import dokkumigrate.run.ImageConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dokkumigrate.scan;
 
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.scan.ScriptAnalysis.ScriptCall;
 
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package dokkumigrate.scan;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.scan.ScaledMigrationCheck.EditTarget;
 import dokkumigrate.scan.ScaledMigrationCheck.Sighting;
 import dokkumigrate.scan.ScriptAnalysis.Span;

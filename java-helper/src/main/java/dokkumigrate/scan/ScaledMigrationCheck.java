@@ -2,6 +2,7 @@ package dokkumigrate.scan;
 
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.scan.ScriptAnalysis.Hit;
 import dokkumigrate.scan.ScriptAnalysis.ScriptCall;
 
@@ -86,7 +87,7 @@ public final class ScaledMigrationCheck {
         ImageConfig config = input.image().config();
         ShellContext base = new ShellContext(Optional.empty(), Optional.empty(), input.environment());
         Optional<ProcfileEntry> entry = input.procfile().entry(processType);
-        List<String> command = entry.map(e -> ShellWords.split(e.command())).orElse(config.cmd());
+        List<String> command = entry.map(e -> ShellLexer.words(e.command())).orElse(config.cmd());
         List<Sighting> sightings = new ArrayList<>();
         List<String> entrypoint = config.entrypoint();
         if (ImageConfig.isShellForm(entrypoint)) {

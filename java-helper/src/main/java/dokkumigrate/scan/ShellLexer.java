@@ -24,6 +24,24 @@ final class ShellLexer {
     private final Deque<PendingHeredoc> pendingHeredocs = new ArrayDeque<>();
     private int pos;
     private int line = 1;
+    /**
+     * The words of a command line the way Dokku hands a Procfile command to
+     * {@code docker container create} (fn-docker-args-split): quotes removed, nothing expanded,
+     * operators kept as words of their own.
+     */
+    static List<String> words(String commandLine) {
+        List<String> words = new ArrayList<>();
+        for (ShellToken token : tokenize(commandLine)) {
+            switch (token.type()) {
+                case WORD -> words.add(token.word().text());
+                case OPERATOR -> words.add(token.operator());
+                case NEWLINE -> {
+                }
+            }
+        }
+        return words;
+    }
+
     /** Inside {@code [[ ... ]]}, where {@code && || ( ) < >} belong to the test. */
     private boolean inDoubleBracket;
 

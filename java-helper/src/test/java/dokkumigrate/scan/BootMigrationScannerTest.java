@@ -1,7 +1,7 @@
 package dokkumigrate.scan;
 
-import dokkumigrate.adapters.image.ImageInspector;
-import dokkumigrate.adapters.image.ScriptImage;
+import dokkumigrate.adapters.docker.ImageInspector;
+import dokkumigrate.adapters.docker.ScriptImage;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;

@@ -3,6 +3,8 @@ package dokkumigrate.adapters.docker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.plan.Phase;
+import dokkumigrate.run.ImageConfig;
+import dokkumigrate.run.ImageKind;
 import dokkumigrate.run.TaskRequest;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dokkumigrate.adapters.docker;
 
+import dokkumigrate.run.ImageKind;
 import dokkumigrate.run.TaskRequest;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,8 +3,11 @@ package dokkumigrate.adapters.docker;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.process.ProcessRunner.Result;
 import dokkumigrate.plan.Phase;
+import dokkumigrate.run.ImageConfig;
+import dokkumigrate.run.ImageKind;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
+import dokkumigrate.run.ShellWords;
 import dokkumigrate.run.TaskRequest;
 import dokkumigrate.run.TaskRunner;
 import java.io.ByteArrayOutputStream;
@@ -199,7 +202,7 @@ public final class DockerTaskRunner implements TaskRunner {
 
     private static ImageConfig readConfig(String image, Result inspected) {
         try {
-            return ImageConfig.fromInspectJson(inspected.stdout());
+            return ImageInspections.parseConfig(inspected.stdout());
         } catch (IllegalArgumentException e) {
             throw new RunnerException("could not read the configuration of image " + image + ": " + e.getMessage(), e);
         }

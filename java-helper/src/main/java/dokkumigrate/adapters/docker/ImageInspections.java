@@ -1,7 +1,13 @@
 package dokkumigrate.adapters.docker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.run.ImageConfig;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,5 +69,43 @@ public final class ImageInspections {
                 remembered.remove(image);
             }
         }
+    }
+
+    /** Parses the output of {@code docker image inspect IMAGE} (a JSON array of one image). */
+    public static ImageConfig parseConfig(String json) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("docker image inspect printed no valid JSON: " + e.getOriginalMessage(), e);
+        }
+        JsonNode image = root != null && root.isArray() ? root.path(0) : root;
+        if (image == null || !image.isObject()) {
+            throw new IllegalArgumentException("docker image inspect printed no image");
+        }
+        JsonNode config = image.path("Config");
+        return new ImageConfig(
+                image.path("Id").asText(""),
+                strings(config.path("Env")),
+                labels(config.path("Labels")),
+                strings(config.path("Entrypoint")),
+                strings(config.path("Cmd")),
+                config.path("WorkingDir").asText(""));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        if (array.isArray()) {
+            array.forEach(value -> values.add(value.asText()));
+        }
+        return values;
+    }
+
+    private static Map<String, String> labels(JsonNode object) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (object.isObject()) {
+            object.properties().forEach(field -> values.put(field.getKey(), field.getValue().asText()));
+        }
+        return values;
     }
 }

@@ -1,5 +1,7 @@
 package dokkumigrate.adapters.docker;
 
+import dokkumigrate.run.ImageKind;
+import dokkumigrate.run.ShellWords;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,9 +2,9 @@ package dokkumigrate.adapters.dokku;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dokkumigrate.adapters.docker.ShellWords;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.platform.Platform;
+import dokkumigrate.run.ShellWords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package dokkumigrate.adapters.docker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dokkumigrate.plan.Phase;
+import dokkumigrate.run.ImageConfig;
+import dokkumigrate.run.ImageKind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class CommitChangesTest {
             "LABEL com.dokku.migrate.phase=\"\"");
 
     private static ImageConfig image(List<String> entrypoint, List<String> cmd) {
-        return new ImageConfig("sha256:1", List.of(), Map.of(), entrypoint, cmd);
+        return new ImageConfig("sha256:1", List.of(), Map.of(), entrypoint, cmd, "/app");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dokkumigrate.plan.Phase;
+import dokkumigrate.run.ImageKind;
 import dokkumigrate.run.TaskRequest;
 import java.time.Duration;
 import java.util.List;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.plan.Phase;
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRequest;

@@ -1,4 +1,4 @@
-package dokkumigrate.adapters.docker;
+package dokkumigrate.run;
 
 /** How an app image was built, which decides how Dokku runs a deployment task in it. */
 public enum ImageKind {

@@ -1,10 +1,10 @@
-package dokkumigrate.adapters.image;
+package dokkumigrate.adapters.docker;
 
+import dokkumigrate.adapters.docker.ImageInspector.FileRead;
+import dokkumigrate.adapters.docker.ImageInspector.ImageInspectionException;
 import dokkumigrate.adapters.process.ProcessRunner;
-import dokkumigrate.adapters.image.ImageInspector.FileRead;
-import dokkumigrate.adapters.image.ImageInspector.ImageInspectionException;
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.scan.BootImage;
-import dokkumigrate.scan.ImageConfig;
 import dokkumigrate.testsupport.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,10 @@
-package dokkumigrate.adapters.image;
+package dokkumigrate.adapters.docker;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dokkumigrate.adapters.docker.ImageInspections;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.run.ImageConfig;
 import dokkumigrate.scan.BootImage;
 import dokkumigrate.scan.BootImageSource;
 import dokkumigrate.scan.BootScriptCandidates;
-import dokkumigrate.scan.ImageConfig;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +44,6 @@ public final class ImageInspector implements BootImageSource {
     private final String dockerBin;
     private final long maxScriptBytes;
     private final ImageInspections inspections;
-    private final ObjectMapper json = new ObjectMapper();
     private final BootScriptCandidates candidates = new BootScriptCandidates();
 
     public ImageInspector(ProcessRunner runner, String dockerBin) {
@@ -72,21 +66,17 @@ public final class ImageInspector implements BootImageSource {
         this.inspections = Objects.requireNonNull(inspections, "inspections");
     }
 
-    /** The image's Cmd, Entrypoint, WorkingDir and Env, from one {@code docker image inspect}. */
+    /** The image's configuration, from one {@code docker image inspect}. */
     public ImageConfig inspect(String image) {
         ProcessRunner.Result result = inspections.inspect(image);
         if (!result.ok()) {
             throw new ImageInspectionException("cannot inspect image " + image + ": " + result.stderr().strip());
         }
         try {
-            JsonNode root = json.readTree(result.stdoutTrimmed());
-            JsonNode inspected = root != null && root.isArray() ? root.path(0) : root;
-            JsonNode config = inspected == null ? json.missingNode() : inspected.path("Config");
-            return new ImageConfig(strings(config.get("Entrypoint")), strings(config.get("Cmd")),
-                    text(config.get("WorkingDir")), strings(config.get("Env")));
-        } catch (JsonProcessingException e) {
+            return ImageInspections.parseConfig(result.stdout());
+        } catch (IllegalArgumentException e) {
             throw new ImageInspectionException("unexpected output from docker image inspect " + image + ": "
-                    + result.stdoutTrimmed(), e);
+                    + e.getMessage(), e);
         }
     }
 
@@ -281,17 +271,6 @@ public final class ImageInspector implements BootImageSource {
         }
     }
 
-    private static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        if (array != null && array.isArray()) {
-            array.forEach(value -> values.add(value.asText()));
-        }
-        return values;
-    }
-
-    private static String text(JsonNode value) {
-        return value == null || value.isNull() ? "" : value.asText();
-    }
 
     /** Docker could not be asked, or answered with an error. */
     public static final class ImageInspectionException extends RuntimeException {

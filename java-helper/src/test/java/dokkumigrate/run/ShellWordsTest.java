@@ -1,4 +1,4 @@
-package dokkumigrate.adapters.docker;
+package dokkumigrate.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dokkumigrate.adapters.image;
+package dokkumigrate.adapters.docker;
 
 import java.io.IOException;
 import java.io.InputStream;

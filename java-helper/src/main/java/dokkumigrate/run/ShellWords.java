@@ -1,4 +1,4 @@
-package dokkumigrate.adapters.docker;
+package dokkumigrate.run;
 
 import java.util.ArrayList;
 import java.util.List;
