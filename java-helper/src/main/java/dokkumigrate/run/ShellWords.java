@@ -51,11 +51,7 @@ public final class ShellWords {
                 if (position + 1 == line.length()) {
                     throw new UnbalancedQuotingException("unterminated backslash escape");
                 }
-                char escaped = line.charAt(position + 1);
-                if (escaped != '\n') {
-                    word.append(escaped);
-                }
-                position += 2;
+                position = appendEscaped(line, position, word);
             } else {
                 word.append(c);
                 position++;
@@ -82,11 +78,7 @@ public final class ShellWords {
             }
             if (c == '\\' && position + 1 < line.length()
                     && ESCAPABLE_IN_DOUBLE_QUOTES.indexOf(line.charAt(position + 1)) >= 0) {
-                char escaped = line.charAt(position + 1);
-                if (escaped != '\n') {
-                    word.append(escaped);
-                }
-                position += 2;
+                position = appendEscaped(line, position, word);
             } else {
                 word.append(c);
                 position++;
@@ -106,5 +98,14 @@ public final class ShellWords {
         public UnbalancedQuotingException(String message) {
             super(message);
         }
+    }
+
+    /** Appends the character the backslash at {@code backslash} escapes (an escaped newline is a line continuation, and vanishes). */
+    private static int appendEscaped(String line, int backslash, StringBuilder word) {
+        char escaped = line.charAt(backslash + 1);
+        if (escaped != '\n') {
+            word.append(escaped);
+        }
+        return backslash + 2;
     }
 }
