@@ -19,7 +19,9 @@ import picocli.CommandLine.ParentCommand;
                 "Keys: enabled (true|false, default true), timeout (seconds, default 3600), lock-group (a name; "
                 + "apps in one group never run tasks at once), scaled-migrations (warn|fail|ignore, default warn), "
                 + "output-limit (bytes of output kept in the ledger, default 1048576), keep-runs (runs kept per "
-                + "app, default 1000)."})
+                + "app, default 1000), notify-url (an http(s) URL each finished task run is POSTed to as JSON; a "
+                + "secret, shown only as scheme and host), notify-on (failure|always|never, default failure), "
+                + "notify-lines (output lines sent, 0 to 1000, default 20)."})
 final class SetCommand implements Callable<Integer> {
     @ParentCommand
     private MigrateHelper top;
@@ -55,9 +57,13 @@ final class SetCommand implements Callable<Integer> {
         Setting setting = change.setting();
         if (change.unset()) {
             services.console().heading("Unsetting " + setting.key());
+        } else if (setting.secret()) {
+            services.console().heading("Setting " + setting.key() + " to " + change.shown()
+                    + " (the rest of the URL is a secret: never shown)");
         } else {
             services.console().heading("Setting " + setting.key() + " to " + change.value());
         }
+        change.warnings().forEach(services.console()::warn);
         return 0;
     }
 }

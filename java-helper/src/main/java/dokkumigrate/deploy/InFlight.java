@@ -28,14 +28,18 @@ public final class InFlight {
         }
     }
 
-    /** Stops the run in progress, if any, and records it interrupted. Safe to call from a shutdown hook. */
-    public synchronized void interrupt(Ledger ledger, String why, Instant at) {
+    /**
+     * Stops the run in progress, if any, and records it interrupted. Safe to call from a shutdown
+     * hook. Returns the id of the run stopped, 0 when none was in progress.
+     */
+    public synchronized long interrupt(Ledger ledger, String why, Instant at) {
         if (runId == 0) {
-            return;
+            return 0;
         }
         long stopping = runId;
         ledger.markInterrupted(stopping, why, at);
         runner.stop(stopping);
         runId = 0;
+        return stopping;
     }
 }

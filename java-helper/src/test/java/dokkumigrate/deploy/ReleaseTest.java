@@ -63,7 +63,7 @@ class ReleaseTest {
         dokku.extraDockerArgs.add(marks + ":/marks");
         release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
     @AfterEach
@@ -159,7 +159,7 @@ class ReleaseTest {
                 });
         Release starved = new Release(full, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
 
         DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, "latest", DEFAULTS));
 
