@@ -88,14 +88,14 @@ holder_pid() {
   local cmd
   run dokku migrate:help
   assert_success
-  for cmd in status logs run unlock report set doctor; do
+  for cmd in status logs run unlock report set doctor notify-test; do
     assert_output --partial "migrate:$cmd "
   done
   run dokku help
   assert_success
   assert_output --partial "migrate:logs <app> [<run-id>] [--tail <n>]"
   assert_output --partial "migrate:set <app>|--global <key> [<value>]"
-  for cmd in status logs run unlock report set doctor; do
+  for cmd in status logs run unlock report set doctor notify-test; do
     run_split dokku "migrate:$cmd" --help
     assert_success
     assert_line --index 0 --regexp "^Usage: dokku migrate:$cmd "
@@ -462,7 +462,7 @@ release $BUILD"
   assert_line "-----> Dokku's release runner: ok"
   assert_line "-----> Dokku's predeploy runner: ok"
   assert_line "-----> Migrations at boot: ok"
-  assert_line "=====> 0 failures, 0 warnings, 9 ok"
+  assert_line "=====> 0 failures, 0 warnings, 10 ok"
   assert_equal "$stderr" ""
 
   echo "release: /app/bin/task release" >>"$DOKKU_LIB_ROOT/data/ps/$APP/Procfile"
@@ -507,7 +507,7 @@ release $BUILD"
 
 @test "every command refuses an unknown app, an app name with shell characters and an unknown flag" {
   local cmd
-  for cmd in status logs run unlock report doctor; do
+  for cmd in status logs run unlock report doctor notify-test; do
     run_split dokku "migrate:$cmd" nope
     assert_failure
     assert_equal "$stderr" " !     App nope does not exist"
@@ -520,7 +520,7 @@ release $BUILD"
   assert_equal "$stderr" " !     App nope does not exist"
   assert_file_not_exist "$HOST_ROOT/pwned"
 
-  for cmd in status logs run unlock doctor; do
+  for cmd in status logs run unlock doctor notify-test; do
     run_split dokku "migrate:$cmd" "$APP" --bogus
     assert_failure
     assert_equal "$stderr" " !     Unknown option: '--bogus'

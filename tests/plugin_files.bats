@@ -171,7 +171,7 @@ helper_args() {
 }
 
 @test "commands that need an app say so when it is missing" {
-  for command in status logs run unlock set; do
+  for command in status logs run unlock set notify-test; do
     run "$REPO_ROOT/subcommands/$command" "migrate:$command"
     assert_failure
     assert_output " !     Please specify an app to run the command on"
