@@ -206,8 +206,11 @@ release succeeded"
   assert_output --partial "notify-url uses http:// to http://chat.example.com, which is not this machine"
   refute_output --partial "s3cr3t"
 
-  run dokku migrate:set "$APP" notify-url "$RECEIVER_URL"
+  # given as "-", the URL is read from stdin and never shows in a process list
+  run bash -c 'echo "$1" | dokku migrate:set "$2" notify-url -' _ "$RECEIVER_URL" "$APP"
   assert_success
+  assert_output "=====> Setting notify-url to http://127.0.0.1 (the rest of the URL is a secret: never shown)"
+  assert_equal "$(cat "$DOKKU_LIB_ROOT/config/migrate/$APP/notify-url")" "$RECEIVER_URL"
   run dokku migrate:notify-test "$APP"
   assert_success
   assert_output --partial "Test notice for $APP sent to http://127.0.0.1"

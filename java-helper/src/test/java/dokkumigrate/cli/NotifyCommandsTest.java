@@ -2,6 +2,7 @@ package dokkumigrate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,10 @@ import dokkumigrate.plan.Task;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import dokkumigrate.testsupport.Receiver;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.nio.file.Path;
@@ -52,6 +55,17 @@ class NotifyCommandsTest {
                 + "shown)\n", result.stdout());
         assertEquals("", result.stderr());
         assertEquals(SECRET_URL, Files.readString(host.config().resolve("migrate/shop/notify-url")));
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(host.config().resolve("migrate/shop/notify-url"))));
+    }
+
+    @Test
+    void aUrlGivenAsADashIsTheFirstLineOfStdin() {
+        assertEquals(SECRET_URL, SetCommand.firstLine(new ByteArrayInputStream((SECRET_URL + "\nrest\n")
+                .getBytes(StandardCharsets.UTF_8))));
+        UsageError empty = assertThrows(UsageError.class,
+                () -> SetCommand.firstLine(new ByteArrayInputStream("\n".getBytes(StandardCharsets.UTF_8))));
+        assertTrue(empty.getMessage().startsWith("No value on stdin"), empty.getMessage());
     }
 
     @Test
