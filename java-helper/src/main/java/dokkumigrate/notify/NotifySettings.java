@@ -13,8 +13,6 @@ public record NotifySettings(Optional<WebhookUrl> url, NotifyOn on, int lines) {
     /** The largest {@code notify-lines}: notices are chat messages, not logs. */
     public static final int MAX_LINES = 1000;
 
-    public static final NotifySettings OFF = new NotifySettings(Optional.empty(), NotifyOn.NEVER, 0);
-
     /** The URL to notify of a run that ended in {@code state}, when there is one and {@code on} covers it. */
     public Optional<WebhookUrl> target(dokkumigrate.run.RunState state) {
         return on.covers(state) ? url : Optional.empty();

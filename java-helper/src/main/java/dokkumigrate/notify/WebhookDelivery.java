@@ -2,7 +2,6 @@ package dokkumigrate.notify;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * Delivers notices within fixed bounds: each attempt gets at most {@link #ATTEMPT_TIMEOUT}, a
@@ -21,18 +20,11 @@ public final class WebhookDelivery {
     private static final Duration LEAST_ATTEMPT = Duration.ofMillis(200);
 
     private final WebhookSender sender;
-    private final LongSupplier nanoTime;
-    private final Duration budget;
+    /** When the budget ends, in {@link System#nanoTime()}; set by the first notice. */
     private long deadline = Long.MIN_VALUE;
 
     public WebhookDelivery(WebhookSender sender) {
-        this(sender, System::nanoTime, BUDGET);
-    }
-
-    WebhookDelivery(WebhookSender sender, LongSupplier nanoTime, Duration budget) {
         this.sender = sender;
-        this.nanoTime = nanoTime;
-        this.budget = budget;
     }
 
     /**
@@ -54,13 +46,12 @@ public final class WebhookDelivery {
 
     /** POSTs {@code json} to {@code url}, retrying within the bounds; never throws for a failed delivery. */
     public synchronized Result send(WebhookUrl url, byte[] json) {
-        long now = nanoTime.getAsLong();
         if (deadline == Long.MIN_VALUE) {
-            deadline = now + budget.toNanos();
+            deadline = System.nanoTime() + BUDGET.toNanos();
         }
         int attempts = 0;
         Optional<Integer> status = Optional.empty();
-        String error = "not sent: the " + budget.toSeconds() + "s this deploy may spend on notices was spent";
+        String error = "not sent: the " + BUDGET.toSeconds() + "s this deploy may spend on notices was spent";
         String body = "";
         while (attempts < MAX_ATTEMPTS) {
             if (attempts > 0) {
@@ -96,7 +87,7 @@ public final class WebhookDelivery {
     }
 
     private Duration remaining() {
-        return Duration.ofNanos(Math.max(0, deadline - nanoTime.getAsLong()));
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static boolean sleep(Duration pause) {

@@ -207,4 +207,22 @@ class NotifyCommandsTest {
         assertEquals(" !     No notify-url is set for shop (nor globally), so there is nowhere to send a notice. Set one "
                 + "with: dokku migrate:set shop notify-url URL\n", result.stderr());
     }
+
+    @Test
+    void aRunThatUnlockMarksInterruptedIsNotifiedAsEnded() {
+        try (Receiver receiver = Receiver.answering(200)) {
+            host.run("set", "shop", "notify-url", receiver.url("/hook"));
+            Deploy deploy = host.deploy("shop", Deploy.Origin.EXTRACTED, Plan.of(new Task(Phase.RELEASE, "bin/migrate")));
+            TaskRun stale = host.claim(deploy, Phase.RELEASE, CommandHost.deadPid());
+
+            CommandHost.Result result = host.run("unlock", "shop");
+
+            assertEquals(0, result.exitCode(), result.toString());
+            assertEquals(1, receiver.requests().size());
+            JsonNode json = receiver.requests().get(0).json();
+            assertEquals("interrupted", json.get("state").asText());
+            assertEquals(stale.id(), json.get("run_id").asLong());
+            assertTrue(host.ledger().notification(stale.id()).orElseThrow().delivered());
+        }
+    }
 }
