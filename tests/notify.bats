@@ -219,3 +219,41 @@ release succeeded"
   run dokku migrate:help
   assert_output --partial "migrate:notify-test <app>"
 }
+
+# waits up to SECONDS for COMMAND to succeed
+wait_for() {
+  local seconds="$1"
+  shift 1
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [[ "$SECONDS" -lt "$deadline" ]] || return 1
+    sleep 0.2
+  done
+}
+
+@test "a deploy stopped by SIGHUP while its release task runs is notified as interrupted, and the trigger fires" {
+  start_receiver 200
+  mount_task_log "$APP"
+  run dokku migrate:set "$APP" notify-url "$RECEIVER_URL"
+  assert_success
+  local source pid
+  source="$(app_source)"
+  sed -i 's|^release: .*|release: touch /tasks/started \&\& sleep 300|' "$source/Procfile"
+
+  # a push in a process group of its own, hung up on (an ssh disconnect) once the task runs
+  setsid dokku harness:push "$APP" "$source" "0123456789abcdef" >"$HOST_ROOT/push.out" 2>&1 3>&- &
+  pid=$!
+  wait_for 120 test -e "$TASK_LOG_DIR/started" || fail "the release task did not start: $(cat "$HOST_ROOT/push.out")"
+  kill -HUP -- "-$pid"
+  wait "$pid" || true
+
+  # the helper stops the container, records the run, then tells of it before it exits
+  wait_for 60 grep -q '"state":"interrupted"' "$RECEIVED" || fail "no notice of the interrupted run: $(cat "$RECEIVED")"
+  local run_id
+  run_id="$(jq -r .run_id "$RECEIVED")"
+  assert_equal "$(jq -r .phase "$RECEIVED")" release
+  run jq -r .text "$RECEIVED"
+  assert_output --regexp "^release task of $APP was interrupted on .+, deploy #[0-9]+: "
+  wait_for 30 grep -q "^$APP release interrupted $run_id\$" "$TRIGGERED" || fail "trigger not fired: $(cat "$TRIGGERED")"
+  assert_equal "$(status_json | jq -r ".latest_deploy.runs[] | select(.id == $run_id) | .state")" interrupted
+}
