@@ -11,6 +11,9 @@ import java.time.Instant;
 public final class InFlight {
     private long runId;
     private TaskRunner runner;
+    /** The run a signal stopped, and why, so that the record of its end keeps the reason. */
+    private long stoppedRunId;
+    private String stoppedWhy = "";
 
     synchronized void started(long runId, TaskRunner runner) {
         this.runId = runId;
@@ -28,6 +31,11 @@ public final class InFlight {
         }
     }
 
+    /** Why a signal stopped {@code runId}; empty when none did. */
+    synchronized java.util.Optional<String> stoppedBySignal(long runId) {
+        return runId != 0 && runId == stoppedRunId ? java.util.Optional.of(stoppedWhy) : java.util.Optional.empty();
+    }
+
     /**
      * Stops the run in progress, if any, and records it interrupted. Safe to call from a shutdown
      * hook. Returns the id of the run stopped, 0 when none was in progress.
@@ -37,6 +45,8 @@ public final class InFlight {
             return 0;
         }
         long stopping = runId;
+        stoppedRunId = stopping;
+        stoppedWhy = why;
         ledger.markInterrupted(stopping, why, at);
         runner.stop(stopping);
         runId = 0;

@@ -236,7 +236,10 @@ public final class Release {
         TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
                 inputs.env(), inputs.dockerArgs(image), platform.globalRunArgs(), platform.appShell(app),
                 settings.timeout());
-        RunOutcome outcome = execute(claimed, request, settings);
+        RunOutcome ran = execute(claimed, request, settings);
+        // a signal stopped the run and recorded why: its end keeps that reason, with the output
+        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED, -1,
+                ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
         Result result = Result.PROCEED;

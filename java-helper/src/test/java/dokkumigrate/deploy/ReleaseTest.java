@@ -256,4 +256,33 @@ class ReleaseTest {
         TaskRun rerun = ledger.runsOf(deploy.id()).get(1);
         assertEquals(List.of(stale.id() + " interrupted", rerun.id() + " succeeded"), told);
     }
+
+    @Test
+    void aRunStoppedByASignalKeepsTheSignalsReasonWhenItsEndIsRecorded() throws Exception {
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(111, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "echo started; touch /marks/started; sleep 300")));
+        InFlight inFlight = new InFlight();
+        List<String> told = new ArrayList<>();
+        Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new Console(out, err, false), Helper.current("test-host"), inFlight,
+                (d, run, output) -> told.add(run.state().label() + ": " + run.detail()));
+        java.util.concurrent.CompletableFuture<Release.Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> release.run(deploy, "latest", DEFAULTS));
+        while (!Files.exists(marks.resolve("started"))) {
+            assertFalse(running.isDone(), "the task ended before it was stopped: " + err);
+            Thread.sleep(100);
+        }
+
+        // what the shutdown hook does on SIGTERM, SIGINT or SIGHUP
+        long stopped = inFlight.interrupt(ledger, "stopped by a signal to the helper", java.time.Instant.now());
+
+        assertEquals(Release.Result.ABORT, running.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        TaskRun run = ledger.runsOf(deploy.id()).get(0);
+        assertEquals(run.id(), stopped);
+        assertEquals(RunState.INTERRUPTED, run.state());
+        assertEquals("stopped by a signal to the helper", run.detail());
+        assertEquals("started\n", new String(ledger.outputTail(run.id()), StandardCharsets.UTF_8));
+        assertEquals(List.of("interrupted: stopped by a signal to the helper"), told);
+    }
 }
