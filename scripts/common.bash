@@ -24,7 +24,8 @@ setup-missing-packages() {
   for entry in docker:docker.io dockerd:docker.io bats:bats /usr/lib/bats/bats-assert/load.bash:bats-assert \
     /usr/lib/bats/bats-support/load.bash:bats-support /usr/lib/bats/bats-file/load.bash:bats-file \
     shellcheck:shellcheck /bin/busybox:busybox-static mvn:maven javac:default-jdk-headless jq:jq \
-    column:bsdextrautils sqlite3:sqlite3 unzip:unzip runuser:util-linux setsid:util-linux ps:procps; do
+    column:bsdextrautils sqlite3:sqlite3 unzip:unzip runuser:util-linux setsid:util-linux ps:procps \
+    python3:python3; do
     if [[ "${entry%%:*}" == /* ]]; then
       [[ -e "${entry%%:*}" ]] || echo "${entry#*:}"
     else

@@ -88,14 +88,14 @@ holder_pid() {
   local cmd
   run dokku migrate:help
   assert_success
-  for cmd in status logs run unlock report set doctor; do
+  for cmd in status logs run unlock report set doctor notify-test; do
     assert_output --partial "migrate:$cmd "
   done
   run dokku help
   assert_success
   assert_output --partial "migrate:logs <app> [<run-id>] [--tail <n>]"
   assert_output --partial "migrate:set <app>|--global <key> [<value>]"
-  for cmd in status logs run unlock report set doctor; do
+  for cmd in status logs run unlock report set doctor notify-test; do
     run_split dokku "migrate:$cmd" --help
     assert_success
     assert_line --index 0 --regexp "^Usage: dokku migrate:$cmd "
@@ -379,7 +379,7 @@ release $BUILD"
   assert_line "       Migrate lock key:                   app.$APP"
   assert_line "       Migrate lock state:                 free"
   assert_line "       Migrate last deploy state:          none"
-  assert_equal "${#lines[@]}" 27
+  assert_equal "${#lines[@]}" 36
 
   run dokku migrate:report "$APP" --migrate-computed-timeout
   assert_success
@@ -390,7 +390,7 @@ release $BUILD"
   run_split dokku migrate:report "$APP" --format json
   assert_success
   assert_equal "$(jq -r 'type' <<<"$output")" object
-  assert_equal "$(jq 'keys | length' <<<"$output")" 26
+  assert_equal "$(jq 'keys | length' <<<"$output")" 35
   assert_equal "$(jq -c '[."computed-timeout", ."global-timeout", .timeout, ."computed-enabled", .enabled]' <<<"$output")" \
     '["600","900","600","true",""]'
 
@@ -440,7 +440,7 @@ release $BUILD"
 
   run_split dokku migrate:set "$APP" colour blue
   assert_failure
-  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs"
+  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines"
   run_split dokku migrate:set "$APP" timeout 10m
   assert_failure
   assert_equal "$stderr" " !     Invalid value for timeout: '10m'. Valid values: a whole number of seconds from 1 to 2147483647, or an empty value to unset it"
@@ -462,7 +462,7 @@ release $BUILD"
   assert_line "-----> Dokku's release runner: ok"
   assert_line "-----> Dokku's predeploy runner: ok"
   assert_line "-----> Migrations at boot: ok"
-  assert_line "=====> 0 failures, 0 warnings, 9 ok"
+  assert_line "=====> 0 failures, 0 warnings, 10 ok"
   assert_equal "$stderr" ""
 
   echo "release: /app/bin/task release" >>"$DOKKU_LIB_ROOT/data/ps/$APP/Procfile"
@@ -507,7 +507,7 @@ release $BUILD"
 
 @test "every command refuses an unknown app, an app name with shell characters and an unknown flag" {
   local cmd
-  for cmd in status logs run unlock report doctor; do
+  for cmd in status logs run unlock report doctor notify-test; do
     run_split dokku "migrate:$cmd" nope
     assert_failure
     assert_equal "$stderr" " !     App nope does not exist"
@@ -520,7 +520,7 @@ release $BUILD"
   assert_equal "$stderr" " !     App nope does not exist"
   assert_file_not_exist "$HOST_ROOT/pwned"
 
-  for cmd in status logs run unlock doctor; do
+  for cmd in status logs run unlock doctor notify-test; do
     run_split dokku "migrate:$cmd" "$APP" --bogus
     assert_failure
     assert_equal "$stderr" " !     Unknown option: '--bogus'

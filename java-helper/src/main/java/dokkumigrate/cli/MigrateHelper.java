@@ -70,6 +70,7 @@ public final class MigrateHelper implements Runnable {
         SUBCOMMANDS.put("report", ReportCommand.class);
         SUBCOMMANDS.put("set", SetCommand.class);
         SUBCOMMANDS.put("doctor", DoctorCommand.class);
+        SUBCOMMANDS.put("notify-test", NotifyTestCommand.class);
     }
 
     /**

@@ -33,8 +33,7 @@ final class PreDeployCommand implements Callable<Integer> {
         if (!settings.enabled()) {
             return 0;
         }
-        Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
-                services.logs(), services.console(), services.helper(), services.inFlight());
+        Release release = services.release();
         Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
                 TriggerDescription.of(services.environment()));
         ScaledMigrationGate gate = new ScaledMigrationGate(services);

@@ -25,7 +25,8 @@ import picocli.CommandLine.Unmatched;
                 + "and lock.",
                 "A single flag such as --migrate-computed-timeout prints that one raw value. The flags: "
                 + "--migrate-KEY, --migrate-global-KEY and --migrate-computed-KEY for each KEY of migrate:set (enabled, "
-                + "timeout, lock-group, scaled-migrations, output-limit, keep-runs); for an app also "
+                + "timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines; "
+                + "notify-url shows only its scheme and host); for an app also "
                 + "--migrate-last-deploy-{id,origin,at,state,tasks} and --migrate-lock-{key,state,holder}."})
 final class ReportCommand implements Callable<Integer> {
     private static final String PLUGIN = "migrate";

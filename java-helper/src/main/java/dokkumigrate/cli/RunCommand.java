@@ -41,8 +41,7 @@ final class RunCommand implements Callable<Integer> {
         AppNames.requireExisting(services.platform(), app);
         Optional<Phase> only = Optional.ofNullable(phase).map(RunCommand::parsePhase);
         Settings settings = services.properties().settingsOf(app);
-        Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
-                services.logs(), services.console(), services.helper(), services.inFlight());
+        Release release = services.release();
         ManualRun manual = new ManualRun(services.ledger(), services.runner(), services.platform(), release);
         Deploy deploy = manual.prepare(app, only, services.environment().deployKey(), settings);
         try (SignalGuard guard = SignalGuard.install(services)) {

@@ -10,7 +10,11 @@ import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.Helper;
+import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.deploy.InFlight;
+import dokkumigrate.deploy.Release;
+import dokkumigrate.deploy.TaskEndNotice;
+import dokkumigrate.notify.WebhookDelivery;
 import dokkumigrate.deploy.RunLogs;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
@@ -34,6 +38,7 @@ public final class Services implements AutoCloseable {
     private PlugnPlatform platform;
     private ImageInspections inspections;
     private TaskRunner runner;
+    private TaskEndNotice taskEnded;
 
     public Services(DokkuEnvironment environment, Console console) {
         this.environment = environment;
@@ -96,6 +101,28 @@ public final class Services implements AutoCloseable {
 
     public InFlight inFlight() {
         return inFlight;
+    }
+
+    /**
+     * The notice of every task run's end, one per process: its webhook deliveries share one time
+     * budget, so a deploy's notices together never hold it up longer than that.
+     */
+    public synchronized TaskEndNotice taskEnded() {
+        if (taskEnded == null) {
+            taskEnded = new TaskEndNotice(properties(), ledger(), platform(), console, webhookDelivery(),
+                    helper().clock());
+        }
+        return taskEnded;
+    }
+
+    /** Webhook deliveries within their bounds, over the JDK's HTTP client (started on first use). */
+    public WebhookDelivery webhookDelivery() {
+        return new WebhookDelivery(new JdkWebhookSender());
+    }
+
+    /** The release use case, telling of each run's end through {@link #taskEnded()}. */
+    public Release release() {
+        return new Release(ledger(), runner(), locks(), platform(), logs(), console, helper(), inFlight, taskEnded());
     }
 
     /**

@@ -2,6 +2,9 @@ package dokkumigrate.cli;
 
 import dokkumigrate.deploy.SettingsUpdate;
 import dokkumigrate.platform.Setting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +22,11 @@ import picocli.CommandLine.ParentCommand;
                 "Keys: enabled (true|false, default true), timeout (seconds, default 3600), lock-group (a name; "
                 + "apps in one group never run tasks at once), scaled-migrations (warn|fail|ignore, default warn), "
                 + "output-limit (bytes of output kept in the ledger, default 1048576), keep-runs (runs kept per "
-                + "app, default 1000)."})
+                + "app, default 1000), notify-url (an http(s) URL each finished task run is POSTed to as JSON; a "
+                + "secret, shown only as scheme and host), notify-on (failure|always|never, default failure), "
+                + "notify-lines (output lines sent, 0 to 1000, default 20).",
+                "A VALUE of - for notify-url reads the URL from the first line of stdin, so it never shows in a "
+                + "process list: echo \"$URL\" | dokku migrate:set APP notify-url -"})
 final class SetCommand implements Callable<Integer> {
     @ParentCommand
     private MigrateHelper top;
@@ -33,6 +40,10 @@ final class SetCommand implements Callable<Integer> {
     @Parameters(paramLabel = "APP KEY [VALUE]", arity = "0..3",
             description = "The app (left out with --global), the property's key and its value.")
     private List<String> words = new ArrayList<>();
+
+    /** A secret's value given as "-" is read from stdin, so that it never shows in a process list. */
+    static final String FROM_STDIN = "-";
+    private static final int MAX_STDIN = 8192;
 
     @Override
     public Integer call() {
@@ -51,13 +62,37 @@ final class SetCommand implements Callable<Integer> {
         }
         String key = rest.isEmpty() ? "" : rest.get(0);
         String value = rest.size() < 2 ? "" : rest.get(1);
+        if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
+            value = firstLine(System.in);
+        }
         SettingsUpdate.Change change = new SettingsUpdate(services.properties()).apply(app, key, value);
         Setting setting = change.setting();
         if (change.unset()) {
             services.console().heading("Unsetting " + setting.key());
+        } else if (setting.secret()) {
+            services.console().heading("Setting " + setting.key() + " to " + change.shown()
+                    + " (the rest of the URL is a secret: never shown)");
         } else {
             services.console().heading("Setting " + setting.key() + " to " + change.value());
         }
+        change.warnings().forEach(services.console()::warn);
         return 0;
+    }
+
+    /** The first line on stdin, stripped; refused when there is none. */
+    static String firstLine(InputStream in) {
+        byte[] bytes;
+        try {
+            bytes = in.readNBytes(MAX_STDIN);
+        } catch (IOException e) {
+            throw new UsageError("Could not read the value from stdin: " + e.getMessage());
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        String line = (newline < 0 ? text : text.substring(0, newline)).strip();
+        if (line.isEmpty()) {
+            throw new UsageError("No value on stdin: pipe it in, e.g. echo \"$URL\" | dokku migrate:set APP notify-url -");
+        }
+        return line;
     }
 }

@@ -2,7 +2,8 @@ package dokkumigrate.cli;
 
 /**
  * While a task runs, SIGTERM, SIGINT and SIGHUP (an ssh disconnect during {@code git push}) stop
- * its container and record the run as interrupted before the JVM exits.
+ * its container and record the run as interrupted before the JVM exits; then its end is told
+ * (webhook notice within its bounds, post-migrate-task trigger).
  */
 final class SignalGuard implements AutoCloseable {
     private final Thread hook;
@@ -12,9 +13,14 @@ final class SignalGuard implements AutoCloseable {
     }
 
     static SignalGuard install(Services services) {
-        Thread hook = new Thread(() -> services.inFlight().interrupt(services.ledger(),
-                "stopped by a signal to the helper (deploy interrupted or cancelled)",
-                services.helper().clock().instant()), "migrate-signal-guard");
+        Thread hook = new Thread(() -> {
+            long interrupted = services.inFlight().interrupt(services.ledger(),
+                    "stopped by a signal to the helper (deploy interrupted or cancelled)",
+                    services.helper().clock().instant());
+            if (interrupted != 0) {
+                services.taskEnded().ended(interrupted);
+            }
+        }, "migrate-signal-guard");
         Runtime.getRuntime().addShutdownHook(hook);
         return new SignalGuard(hook);
     }

@@ -50,6 +50,7 @@ final class UnlockCommand implements Callable<Integer> {
                 outcome.holder().ifPresent(h -> console.detail("Cleared the stale holder record of "
                         + TerminalText.escape(MigrateReport.describe(h))));
                 reportRuns(console, outcome);
+                tellEnded(services, outcome);
                 if (outcome.holder().isEmpty() && outcome.interrupted().isEmpty()) {
                     console.detail("Nothing was left to clear");
                 }
@@ -69,6 +70,14 @@ final class UnlockCommand implements Callable<Integer> {
                 return 0;
             }
         }
+    }
+
+    /**
+     * The runs of a dead helper, just marked interrupted, have ended: their notice and the
+     * post-migrate-task trigger. (A live holder's runs, forced, are told of by that holder when they end.)
+     */
+    private static void tellEnded(Services services, Unlock.Outcome outcome) {
+        outcome.interrupted().forEach(run -> services.taskEnded().ended(run.id()));
     }
 
     /** Who holds the lock, as recorded (host names come from the ledger: escaped). */

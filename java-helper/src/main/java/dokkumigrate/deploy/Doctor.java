@@ -117,6 +117,7 @@ public final class Doctor {
             checks.add(lockCheck(app, current, l));
             checks.add(planCheck(app, current, l));
             checks.add(lastDeployCheck(app, l));
+            checks.add(NotificationCheck.of(app, settings, l));
         });
         Check image = imageCheck(app);
         checks.add(image);

@@ -72,12 +72,13 @@ public final class MigrateReport {
         SortedMap<String, String> report = new TreeMap<>();
         for (Setting setting : Setting.values()) {
             Optional<String> globalValue = settings.stored(Optional.empty(), setting);
-            report.put(PREFIX + "global-" + setting.key(), globalValue.orElse(""));
+            // a secret (the notify-url) shows only its scheme and host, in every row and in --format json
+            report.put(PREFIX + "global-" + setting.key(), setting.shown(globalValue.orElse("")));
             if (global) {
-                report.put(PREFIX + "computed-" + setting.key(), globalValue.orElse(setting.defaultValue()));
+                report.put(PREFIX + "computed-" + setting.key(), setting.shown(globalValue.orElse(setting.defaultValue())));
             } else {
-                report.put(PREFIX + setting.key(), settings.stored(Optional.of(app), setting).orElse(""));
-                report.put(PREFIX + "computed-" + setting.key(), settings.effective(app, setting));
+                report.put(PREFIX + setting.key(), setting.shown(settings.stored(Optional.of(app), setting).orElse("")));
+                report.put(PREFIX + "computed-" + setting.key(), setting.shown(settings.effective(app, setting)));
             }
         }
         if (!global) {

@@ -4,6 +4,7 @@ import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
+import dokkumigrate.notify.Payload;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
 import dokkumigrate.plan.Phase;
@@ -46,9 +47,14 @@ public final class Release {
     private final Console console;
     private final Helper helper;
     private final InFlight inFlight;
+    private final TaskEnded ended;
 
+    /**
+     * @param ended told of every run once its end is recorded (the webhook notice and the
+     *              post-migrate-task trigger); {@link TaskEnded#NONE} tells no one
+     */
     public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
-                   Console console, Helper helper, InFlight inFlight) {
+                   Console console, Helper helper, InFlight inFlight, TaskEnded ended) {
         this.ledger = ledger;
         this.runner = runner;
         this.locks = locks;
@@ -57,6 +63,7 @@ public final class Release {
         this.console = console;
         this.helper = helper;
         this.inFlight = inFlight;
+        this.ended = ended;
     }
 
     /** What the deploy should do after the release ran. */
@@ -229,15 +236,21 @@ public final class Release {
         TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
                 inputs.env(), inputs.dockerArgs(image), platform.globalRunArgs(), platform.appShell(app),
                 settings.timeout());
-        RunOutcome outcome = execute(claimed, request, settings);
+        RunOutcome ran = execute(claimed, request, settings);
+        // a signal stopped the run and recorded why: its end keeps that reason, with the output
+        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED, -1,
+                ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
+        Result result = Result.PROCEED;
         if (finished.state().letsDeployProceed()) {
             console.detail(phase + " task succeeded in " + seconds(finished) + " (run #" + finished.id() + ")");
-            return Result.PROCEED;
+        } else {
+            reportFailure(deploy, finished, outcome);
+            result = Result.ABORT;
         }
-        reportFailure(deploy, finished, outcome);
-        return Result.ABORT;
+        ended.ended(deploy, finished, new Payload.Output(outcome.outputTail(), outcome.outputBytes()));
+        return result;
     }
 
     /**
@@ -338,6 +351,9 @@ public final class Release {
             console.warn("Run #" + stale.id() + " (" + stale.phase().label() + ") of " + app + " was interrupted "
                     + "when its helper stopped; marked interrupted" + (removed.isEmpty() ? "" : " and its container removed")
                     + ". It runs again now.");
+            // its helper died before it could tell anyone: this is the first moment its end is recorded
+            ledger.findRun(stale.id()).ifPresent(run -> ledger.findDeploy(run.deployId())
+                    .ifPresent(deploy -> ended.ended(deploy, run, Payload.Output.NONE)));
         }
     }
 

@@ -3,6 +3,8 @@ package dokkumigrate.deploy;
 import dokkumigrate.output.TerminalText;
 import dokkumigrate.platform.Setting;
 import dokkumigrate.platform.SettingsStore;
+import dokkumigrate.notify.WebhookUrl;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,19 @@ public final class SettingsUpdate {
     public record Change(Setting setting, String value) {
         public boolean unset() {
             return value.isEmpty();
+        }
+
+        /** The value as it may be printed: a secret's is cut down to what is safe to show. */
+        public String shown() {
+            return setting.shown(value);
+        }
+
+        /** What to tell the operator about a value that is valid but risky. */
+        public List<String> warnings() {
+            if (setting == Setting.NOTIFY_URL && !value.isEmpty()) {
+                return WebhookUrl.parse(value).flatMap(WebhookUrl::warning).stream().toList();
+            }
+            return List.of();
         }
     }
 
@@ -41,6 +56,12 @@ public final class SettingsUpdate {
         Setting setting = Setting.byKey(key).orElseThrow(() -> new Refused("Invalid key specified ('"
                 + TerminalText.escape(key) + "'), valid keys include: " + Setting.validKeys()));
         String given = value == null ? "" : value;
+        if (!given.isEmpty() && setting.secret() && !setting.accepts(given)) {
+            // the value is not quoted: a mistyped URL still holds the token
+            throw new Refused("Invalid value for " + setting.key() + ": "
+                    + WebhookUrl.problem(given).orElse("it is not valid") + ". Valid values: " + setting.acceptedValues()
+                    + ", or an empty value to unset it");
+        }
         if (!given.isEmpty() && !setting.accepts(given)) {
             throw new Refused("Invalid value for " + setting.key() + ": '" + TerminalText.escape(given) + "'. "
                     + "Valid values: " + setting.acceptedValues() + ", or an empty value to unset it");

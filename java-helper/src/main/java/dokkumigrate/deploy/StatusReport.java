@@ -2,6 +2,7 @@ package dokkumigrate.deploy;
 
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.Notification;
 import dokkumigrate.run.TaskRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +18,12 @@ public final class StatusReport {
         this.ledger = ledger;
     }
 
-    /** A deploy with its task runs, oldest attempt first. */
-    public record DeployRuns(Deploy deploy, List<TaskRun> runs) { }
+    /** A deploy with its task runs, oldest attempt first, and the webhook notices of those runs by run id. */
+    public record DeployRuns(Deploy deploy, List<TaskRun> runs, Map<Long, Notification> notifications) {
+        public DeployRuns(Deploy deploy, List<TaskRun> runs) {
+            this(deploy, runs, Map.of());
+        }
+    }
 
     /** @param moreDeploys whether the ledger keeps older deploys than those shown */
     public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history, boolean moreDeploys) {
@@ -33,7 +38,10 @@ public final class StatusReport {
         boolean more = found.size() > deploys;
         List<DeployRuns> all = new ArrayList<>();
         for (Deploy deploy : found.subList(0, Math.min(found.size(), deploys))) {
-            all.add(new DeployRuns(deploy, ledger.runsOf(deploy.id())));
+            List<TaskRun> runs = ledger.runsOf(deploy.id());
+            Map<Long, Notification> notices = new LinkedHashMap<>();
+            runs.forEach(run -> ledger.notification(run.id()).ifPresent(n -> notices.put(run.id(), n)));
+            all.add(new DeployRuns(deploy, runs, notices));
         }
         Optional<DeployRuns> latest = all.stream().findFirst();
         return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of(), more);
@@ -58,11 +66,11 @@ public final class StatusReport {
         json.put("dokku_pid", deploy.key().dokkuPid());
         json.put("created_at", deploy.createdAt().toString());
         json.put("rolled_out_at", deploy.rolledOutAt().map(Object::toString).orElse(null));
-        json.put("runs", entry.runs().stream().map(StatusReport::runJson).toList());
+        json.put("runs", entry.runs().stream().map(run -> runJson(run, entry.notifications().get(run.id()))).toList());
         return json;
     }
 
-    private static Map<String, Object> runJson(TaskRun run) {
+    private static Map<String, Object> runJson(TaskRun run, Notification notice) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", run.id());
         json.put("phase", run.phase().label());
@@ -80,6 +88,19 @@ public final class StatusReport {
         json.put("host", run.host());
         json.put("helper_pid", run.helperPid());
         json.put("detail", run.detail());
+        json.put("notification", notice == null ? null : notificationJson(notice));
+        return json;
+    }
+
+    /** How the run's webhook notice went; null in the run's JSON when none was sent. */
+    static Map<String, Object> notificationJson(Notification notice) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("target", notice.target());
+        json.put("delivered", notice.delivered());
+        json.put("attempts", notice.attempts());
+        json.put("last_status", notice.lastStatus().orElse(null));
+        json.put("last_error", notice.lastError());
+        json.put("at", notice.at().toString());
         return json;
     }
 }

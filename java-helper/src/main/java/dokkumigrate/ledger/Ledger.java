@@ -98,6 +98,15 @@ public interface Ledger extends AutoCloseable {
     /** Deletes all but the newest {@code keep} runs of an app; returns the log paths removed. */
     List<String> prune(String app, int keep);
 
+    /** Records how the webhook notice of a run went (replacing an earlier record of the same run). */
+    void recordNotification(Notification notification);
+
+    /** How the webhook notice of a run went; empty when none was sent. */
+    Optional<Notification> notification(long runId);
+
+    /** The app's newest notice record, whatever its run. */
+    Optional<Notification> latestNotification(String app);
+
     /** {@code PRAGMA integrity_check}'s verdict: "ok" or the problems found. */
     String integrityCheck();
 

@@ -45,6 +45,16 @@ public interface Platform {
     void postContainerCreate(String containerId, String app, String phase);
 
     /**
+     * Tells the other plugins that a task run ended and is recorded: {@code plugn trigger
+     * post-migrate-task APP PHASE STATE RUN_ID}. Returns what they printed and the exit code, which
+     * the caller shows and otherwise ignores.
+     */
+    TriggerResult postMigrateTask(String app, String phase, String state, long runId);
+
+    /** What a trigger's plugins printed (stdout, then stderr) and how it exited. */
+    record TriggerResult(int exitCode, String output) { }
+
+    /**
      * Dokku's apps as its own commands list them: the directories of {@code $DOKKU_ROOT}, less
      * hidden ones and those starting with an uppercase letter; sorted.
      */

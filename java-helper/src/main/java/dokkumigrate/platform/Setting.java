@@ -1,5 +1,8 @@
 package dokkumigrate.platform;
 
+import dokkumigrate.notify.NotifyOn;
+import dokkumigrate.notify.NotifySettings;
+import dokkumigrate.notify.WebhookUrl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +23,14 @@ public enum Setting {
     OUTPUT_LIMIT("output-limit", "1048576", "bytes of each run's output kept in the ledger, 1 to 67108864 "
             + "(the log file keeps all)", Setting::isOutputLimit),
     KEEP_RUNS("keep-runs", "1000", "task runs kept per app; older runs and their logs are removed",
-            Setting::isPositiveInteger);
+            Setting::isPositiveInteger),
+    // a secret: it often holds a token, so reports and messages show only its scheme and host
+    NOTIFY_URL("notify-url", "", "the http(s) URL a JSON notice of each finished task run is POSTed to",
+            v -> WebhookUrl.problem(v).isEmpty()),
+    NOTIFY_ON("notify-on", "failure", "failure, always or never: which task runs are notified (failure: failed, "
+            + "timed_out, interrupted)", v -> NotifyOn.parse(v).isPresent()),
+    NOTIFY_LINES("notify-lines", "20", "lines of a task's output sent with its notice, 0 to "
+            + NotifySettings.MAX_LINES, NotifySettings::isLines);
 
     private final String key;
     private final String defaultValue;
@@ -56,7 +66,26 @@ public enum Setting {
             case SCALED_MIGRATIONS -> "warn, fail or ignore";
             case OUTPUT_LIMIT -> "a whole number of bytes from 1 to 67108864";
             case KEEP_RUNS -> "a whole number of runs from 1 to 2147483647";
+            case NOTIFY_URL -> WebhookUrl.ALLOWED;
+            case NOTIFY_ON -> NotifyOn.ALLOWED;
+            case NOTIFY_LINES -> "a whole number of lines from 0 to " + NotifySettings.MAX_LINES;
         };
+    }
+
+    /** Whether values of this setting are secrets, never printed whole. */
+    public boolean secret() {
+        return this == NOTIFY_URL;
+    }
+
+    /**
+     * A stored value as reports and messages show it: as it is, except a secret's, of which only
+     * what is safe to show remains (the URL's scheme and host).
+     */
+    public String shown(String value) {
+        if (!secret() || value.isEmpty()) {
+            return value;
+        }
+        return WebhookUrl.parse(value).map(WebhookUrl::shown).orElse("(set, not a valid URL)");
     }
 
     public boolean accepts(String value) {

@@ -1,5 +1,8 @@
 package dokkumigrate.platform;
 
+import dokkumigrate.notify.NotifyOn;
+import dokkumigrate.notify.NotifySettings;
+import dokkumigrate.notify.WebhookUrl;
 import java.util.Optional;
 
 /** Where the plugin's properties live (Dokku's property store): app value over global over default. */
@@ -33,6 +36,18 @@ public interface SettingsStore {
     }
 
     /**
+     * The notification settings in force for an app.
+     *
+     * @throws IllegalStateException when a value in force is one {@code migrate:set} would refuse
+     */
+    default NotifySettings notifySettingsOf(String app) {
+        String url = valid(app, Setting.NOTIFY_URL);
+        return new NotifySettings(url.isEmpty() ? Optional.empty() : WebhookUrl.parse(url),
+                NotifyOn.parse(valid(app, Setting.NOTIFY_ON)).orElseThrow(),
+                Integer.parseInt(valid(app, Setting.NOTIFY_LINES)));
+    }
+
+    /**
      * The value in force, refused when it is one {@code migrate:set} would refuse (a file edited by
      * hand): "yes" must not quietly read as enabled=false, nor "10m" fail as a bare number error.
      */
@@ -40,7 +55,7 @@ public interface SettingsStore {
         String value = effective(app, setting);
         if (!value.equals(setting.defaultValue()) && !setting.accepts(value)) {
             throw new IllegalStateException("The migrate property " + setting.key() + " in force for " + app
-                    + " is '" + value + "', which is not valid: " + setting.description()
+                    + " is " + (setting.secret() ? "set" : "'" + value + "'") + ", which is not valid: " + setting.description()
                     + ". Set it again with: dokku migrate:set " + app + " " + setting.key() + " VALUE"
                     + " (or --global)");
         }

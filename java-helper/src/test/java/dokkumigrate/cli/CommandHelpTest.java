@@ -35,6 +35,7 @@ class CommandHelpTest {
             "report ; dokku migrate:report [APP|--global] [--migrate-FLAG | --format json] ; --format=FORMAT",
             "set ; dokku migrate:set APP|--global KEY [VALUE] ; --global",
             "doctor ; dokku migrate:doctor [APP] [--format json] ; --format=FORMAT",
+            "notify-test ; dokku migrate:notify-test APP ; APP",
     })
     void helpShowsTheSynopsisAndTheOptions(String command, String synopsis, String option) {
         for (String flag : new String[] {"--help", "-h"}) {

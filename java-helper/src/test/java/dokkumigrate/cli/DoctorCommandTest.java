@@ -99,9 +99,10 @@ class DoctorCommandTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertEquals(app, result.json().get("app").asText());
         Map<String, JsonNode> checks = checks(result);
-        assertEquals(List.of("ledger", "settings", "lock", "plan", "last-deploy", "image", "native-release",
-                "native-predeploy", "boot-migrations"), new ArrayList<>(checks.keySet()));
-        for (String id : List.of("ledger", "settings", "lock", "plan", "last-deploy", "image", "native-predeploy")) {
+        assertEquals(List.of("ledger", "settings", "lock", "plan", "last-deploy", "notifications", "image",
+                "native-release", "native-predeploy", "boot-migrations"), new ArrayList<>(checks.keySet()));
+        for (String id : List.of("ledger", "settings", "lock", "plan", "last-deploy", "notifications", "image",
+                "native-predeploy")) {
             assertEquals("ok", checks.get(id).get("verdict").asText(), checks.get(id).toString());
             assertTrue(checks.get(id).get("next_step").isNull(), checks.get(id).toString());
         }

@@ -13,6 +13,10 @@ class FakeDokku implements Platform {
     final List<String> extraDockerArgs = new ArrayList<>();
     final List<String> createdContainers = new ArrayList<>();
     final Map<String, Integer> scale = new LinkedHashMap<>();
+    /** The post-migrate-task calls, as "APP PHASE STATE RUN_ID". */
+    final List<String> postMigrateTasks = new ArrayList<>();
+    /** What the post-migrate-task trigger's plugins answer. */
+    TriggerResult postMigrateTaskAnswer = new TriggerResult(0, "");
     Optional<String> nativeRelease = Optional.empty();
     private final String image;
 
@@ -75,5 +79,11 @@ class FakeDokku implements Platform {
     @Override
     public synchronized void postContainerCreate(String containerId, String app, String phase) {
         createdContainers.add(containerId);
+    }
+
+    @Override
+    public synchronized TriggerResult postMigrateTask(String app, String phase, String state, long runId) {
+        postMigrateTasks.add(app + " " + phase + " " + state + " " + runId);
+        return postMigrateTaskAnswer;
     }
 }

@@ -71,7 +71,7 @@ class ManualRunTest {
         DockerTaskRunner runner = new DockerTaskRunner("docker", new ProcessRunner());
         locks = new FileTaskLocks(dir.resolve("locks"));
         Release release = new Release(ledger, runner, locks, dokku, new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
         manual = new ManualRun(ledger, runner, dokku, release);
     }
 

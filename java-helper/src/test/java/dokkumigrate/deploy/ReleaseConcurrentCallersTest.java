@@ -68,7 +68,7 @@ class ReleaseConcurrentCallersTest {
         locks = new FileTaskLocks(dir.resolve("locks"));
         release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()), locks,
                 new FakeDokku(TestImages.busybox()), new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
     @AfterEach

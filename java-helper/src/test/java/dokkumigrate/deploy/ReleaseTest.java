@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dokkumigrate.adapters.docker.DockerTaskRunner;
+import dokkumigrate.adapters.dokku.PropertyFileStore;
+import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.notify.WebhookDelivery;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
@@ -19,6 +23,7 @@ import dokkumigrate.plan.Task;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
+import dokkumigrate.testsupport.Receiver;
 import dokkumigrate.testsupport.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -26,8 +31,11 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +71,7 @@ class ReleaseTest {
         dokku.extraDockerArgs.add(marks + ":/marks");
         release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
     @AfterEach
@@ -159,7 +167,7 @@ class ReleaseTest {
                 });
         Release starved = new Release(full, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight());
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
 
         DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, "latest", DEFAULTS));
 
@@ -198,5 +206,91 @@ class ReleaseTest {
         }
         assertTrue(written.toString().contains("printf %s \"$SECRET_TOKEN\""), "the run's record was not found in the files read");
         assertFalse(written.toString().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void everyRunIsToldOfOnceItsEndIsRecordedAndAnUndeliveredNoticeChangesNoOutcome() {
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(109, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.PREDEPLOY, "echo prepared"), new Task(Phase.RELEASE, "echo TOKEN=$TOKEN; exit 4")));
+        dokku.config.put("TOKEN", "t0k3n-value");
+        try (Receiver receiver = Receiver.answering(500)) {
+            PropertyFileStore properties = new PropertyFileStore(dir.resolve("config"));
+            new SettingsUpdate(properties).apply(Optional.of("app"), "notify-url", receiver.url("/hook"));
+            new SettingsUpdate(properties).apply(Optional.of("app"), "notify-on", "always");
+            List<String> recordedWhenTold = new ArrayList<>();
+            TaskEndNotice notice = new TaskEndNotice(properties, ledger, dokku, new Console(out, err, false),
+                    new WebhookDelivery(new JdkWebhookSender()), Clock.systemUTC());
+            Release told = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+                    new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                    new Console(out, err, false), Helper.current("test-host"), new InFlight(), (d, run, output) -> {
+                        recordedWhenTold.add(ledger.findRun(run.id()).orElseThrow().state().label());
+                        notice.ended(d, run, output);
+                    });
+
+            assertEquals(Release.Result.ABORT, told.run(deploy, "latest", DEFAULTS));
+
+            assertEquals(List.of("succeeded", "failed"), recordedWhenTold, "told after the end was recorded");
+            List<TaskRun> runs = ledger.runsOf(deploy.id());
+            assertEquals(List.of("app predeploy succeeded " + runs.get(0).id(), "app release failed " + runs.get(1).id()),
+                    dokku.postMigrateTasks);
+            // each notice: 3 attempts answered 500, recorded, the deploy's outcome the task's own
+            assertEquals(6, receiver.requests().size());
+            for (TaskRun run : runs) {
+                assertEquals(3, ledger.notification(run.id()).orElseThrow().attempts());
+                assertFalse(ledger.notification(run.id()).orElseThrow().delivered());
+            }
+            JsonNode failed = receiver.requests().get(3).json();
+            assertEquals("failed", failed.get("state").asText());
+            assertEquals(4, failed.get("exit_code").asInt());
+            assertEquals("TOKEN=[masked]", failed.get("output_tail").asText());
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(" !     Execution of release task failed for app"));
+        }
+    }
+
+    @Test
+    void aRunLeftRunningByADeadHelperIsToldOfWhenItIsMarkedInterrupted() {
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(110, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "true")));
+        TaskRun stale = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(), "sha256:x",
+                "test-host", 999_999_999L, "{run}.log", java.time.Instant.now()));
+        List<String> told = new ArrayList<>();
+        Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new Console(out, err, false), Helper.current("test-host"), new InFlight(),
+                (d, run, output) -> told.add(run.id() + " " + run.state().label()));
+
+        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS));
+
+        TaskRun rerun = ledger.runsOf(deploy.id()).get(1);
+        assertEquals(List.of(stale.id() + " interrupted", rerun.id() + " succeeded"), told);
+    }
+
+    @Test
+    void aRunStoppedByASignalKeepsTheSignalsReasonWhenItsEndIsRecorded() throws Exception {
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(111, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "echo started; touch /marks/started; sleep 300")));
+        InFlight inFlight = new InFlight();
+        List<String> told = new ArrayList<>();
+        Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new Console(out, err, false), Helper.current("test-host"), inFlight,
+                (d, run, output) -> told.add(run.state().label() + ": " + run.detail()));
+        java.util.concurrent.CompletableFuture<Release.Result> running =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> release.run(deploy, "latest", DEFAULTS));
+        while (!Files.exists(marks.resolve("started"))) {
+            assertFalse(running.isDone(), "the task ended before it was stopped: " + err);
+            Thread.sleep(100);
+        }
+
+        // what the shutdown hook does on SIGTERM, SIGINT or SIGHUP
+        long stopped = inFlight.interrupt(ledger, "stopped by a signal to the helper", java.time.Instant.now());
+
+        assertEquals(Release.Result.ABORT, running.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        TaskRun run = ledger.runsOf(deploy.id()).get(0);
+        assertEquals(run.id(), stopped);
+        assertEquals(RunState.INTERRUPTED, run.state());
+        assertEquals("stopped by a signal to the helper", run.detail());
+        assertEquals("started\n", new String(ledger.outputTail(run.id()), StandardCharsets.UTF_8));
+        assertEquals(List.of("interrupted: stopped by a signal to the helper"), told);
     }
 }

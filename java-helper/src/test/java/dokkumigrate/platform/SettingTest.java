@@ -85,9 +85,9 @@ class SettingTest {
     }
 
     @Test
-    void everyDefaultIsValidExceptTheUnsetLockGroup() {
+    void everyDefaultIsValidExceptTheUnsetLockGroupAndNotifyUrl() {
         for (Setting setting : Setting.values()) {
-            if (setting == Setting.LOCK_GROUP) {
+            if (setting == Setting.LOCK_GROUP || setting == Setting.NOTIFY_URL) {
                 assertEquals("", setting.defaultValue());
             } else {
                 assertTrue(setting.accepts(setting.defaultValue()), setting.key());
@@ -107,6 +107,7 @@ class SettingTest {
 
     @Test
     void validKeysListsEveryKeyInOrder() {
-        assertEquals("enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs", Setting.validKeys());
+        assertEquals("enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, "
+                + "notify-lines", Setting.validKeys());
     }
 }

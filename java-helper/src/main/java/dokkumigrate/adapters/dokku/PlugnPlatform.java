@@ -139,6 +139,12 @@ public final class PlugnPlatform implements Platform {
     }
 
     @Override
+    public TriggerResult postMigrateTask(String app, String phase, String state, long runId) {
+        ProcessRunner.Result result = call("post-migrate-task", app, phase, state, Long.toString(runId));
+        return new TriggerResult(result.exitCode(), result.stdout() + result.stderr());
+    }
+
+    @Override
     public List<String> apps() {
         java.nio.file.Path root = environment.dokkuRoot();
         if (!Files.isDirectory(root)) {

@@ -77,6 +77,18 @@ final class Schema {
                 host      TEXT    NOT NULL,
                 since     INTEGER NOT NULL
             );
+            """,
+            // 2: how the webhook notice of each task run went (target is the URL's scheme and host only)
+            """
+            CREATE TABLE notifications (
+                run_id      INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                target      TEXT    NOT NULL,
+                attempts    INTEGER NOT NULL,
+                delivered   INTEGER NOT NULL CHECK (delivered IN (0, 1)),
+                last_status INTEGER,
+                last_error  TEXT    NOT NULL DEFAULT '',
+                at          INTEGER NOT NULL
+            );
             """);
 
     static int latestVersion() {

@@ -4,6 +4,7 @@ import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
+import dokkumigrate.ledger.Notification;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
@@ -560,6 +561,24 @@ public final class SqliteLedger implements Ledger {
                     app, app, app, app);
             return logs;
         });
+    }
+
+    @Override
+    public void recordNotification(Notification notification) {
+        write("record the notice of run " + notification.runId(), c -> {
+            NotificationRows.insert(c, notification);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Notification> notification(long runId) {
+        return query("read the notice of run " + runId, c -> NotificationRows.ofRun(c, runId));
+    }
+
+    @Override
+    public Optional<Notification> latestNotification(String app) {
+        return query("read the latest notice of " + app, c -> NotificationRows.latestOfApp(c, app));
     }
 
     @Override

@@ -1,0 +1,60 @@
+package dokkumigrate.adapters.sqlite;
+
+import dokkumigrate.ledger.Notification;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The SQL of the {@code notifications} table (schema migration 2), for {@link SqliteLedger}. */
+final class NotificationRows {
+    private static final String COLUMNS = "n.run_id, n.target, n.attempts, n.delivered, n.last_status, n.last_error, n.at";
+
+    private NotificationRows() {
+    }
+
+    static void insert(Connection c, Notification n) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO notifications "
+                + "(run_id, target, attempts, delivered, last_status, last_error, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, n.runId());
+            s.setString(2, n.target());
+            s.setInt(3, n.attempts());
+            s.setInt(4, n.delivered() ? 1 : 0);
+            if (n.lastStatus().isPresent()) {
+                s.setInt(5, n.lastStatus().get());
+            } else {
+                s.setNull(5, Types.INTEGER);
+            }
+            s.setString(6, n.lastError());
+            s.setLong(7, n.at().toEpochMilli());
+            s.executeUpdate();
+        }
+    }
+
+    static Optional<Notification> ofRun(Connection c, long runId) throws SQLException {
+        return select(c, "SELECT " + COLUMNS + " FROM notifications n WHERE n.run_id = ?", runId);
+    }
+
+    static Optional<Notification> latestOfApp(Connection c, String app) throws SQLException {
+        return select(c, "SELECT " + COLUMNS + " FROM notifications n JOIN runs r ON r.id = n.run_id "
+                + "WHERE r.app = ? ORDER BY n.run_id DESC LIMIT 1", app);
+    }
+
+    private static Optional<Notification> select(Connection c, String sql, Object param) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, param);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                int status = rs.getInt(5);
+                Optional<Integer> lastStatus = rs.wasNull() ? Optional.empty() : Optional.of(status);
+                return Optional.of(new Notification(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4) == 1,
+                        lastStatus, rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
+            }
+        }
+    }
+}
