@@ -79,7 +79,7 @@ final class EngineApi implements DockerEngine {
         try {
             boolean tty = tty(containerId);
             attach = http.stream("POST", versioned("/containers/" + path(containerId)
-                    + "/attach?stream=1&stdout=1&stderr=1"), null, true);
+                    + "/attach?stream=1&stdout=1&stderr=1"), null, true, COMMAND_TIMEOUT);
             if (!attach.ok()) {
                 String problem = "Error response from daemon: " + message(attach.status(), attach.body().readAllBytes());
                 attach.close();
@@ -98,15 +98,15 @@ final class EngineApi implements DockerEngine {
             if (attach != null) {
                 attach.close();
             }
-            Result failed = failure(e);
-            return EngineStream.ended(failed.stderr() + "\n", "", 1);
+            return EngineStream.ended(failureText(e) + "\n", "", 1);
         }
     }
 
     @Override
     public Process startWait(String containerId) {
         try {
-            Exchange wait = http.stream("POST", versioned("/containers/" + path(containerId) + "/wait"), null, false);
+            Exchange wait = http.stream("POST", versioned("/containers/" + path(containerId) + "/wait"), null, false,
+                    COMMAND_TIMEOUT);
             if (!wait.ok()) {
                 String problem = "Error response from daemon: " + message(wait.status(), wait.body().readAllBytes());
                 wait.close();
@@ -114,7 +114,7 @@ final class EngineApi implements DockerEngine {
             }
             return EngineStream.of(wait.body(), wait);
         } catch (IOException e) {
-            return EngineStream.ended(failure(e).stderr() + "\n", "", 1);
+            return EngineStream.ended(failureText(e) + "\n", "", 1);
         }
     }
 
@@ -193,13 +193,13 @@ final class EngineApi implements DockerEngine {
             }
             return EngineStream.of(archive.body(), archive);
         } catch (IOException e) {
-            return EngineStream.ended("", failure(e).stderr() + "\n", 1);
+            return EngineStream.ended("", failureText(e) + "\n", 1);
         }
     }
 
     private Exchange archive(String containerId, String path) throws IOException {
         return http.stream("GET", versioned("/containers/" + path(containerId) + "/archive?path=" + query(path)),
-                null, false);
+                null, false, COMMAND_TIMEOUT);
     }
 
     /** Where a symlink at {@code path} points (as {@code docker cp --follow-link} follows it), or null. */
@@ -261,6 +261,12 @@ final class EngineApi implements DockerEngine {
             return new Result(1, "", e.getMessage());
         }
         return new Result(1, "", "error during connect: " + http.address() + ": " + e.getMessage());
+    }
+
+    /** A failed exchange in one line, for a stream's output: what the client would print. */
+    private String failureText(IOException e) {
+        String printed = failure(e).stderr().strip();
+        return printed.isEmpty() ? e.getMessage() : printed;
     }
 
     private String versioned(String target) throws IOException {

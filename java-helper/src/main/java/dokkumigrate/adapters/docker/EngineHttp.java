@@ -70,8 +70,7 @@ final class EngineHttp {
      * @throws IOException   when the connection broke
      */
     Response call(String method, String target, byte[] body, Duration timeout) throws IOException {
-        Exchange exchange = open(method, target, body, false);
-        ScheduledFuture<?> alarm = Watchdog.TIMER.schedule(exchange::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Exchange exchange = open(method, target, body, false, timeout);
         try (exchange) {
             exchange.readHead();
             byte[] content = method.equals("HEAD") ? new byte[0] : exchange.body().readAllBytes();
@@ -79,42 +78,61 @@ final class EngineHttp {
         } catch (IOException e) {
             throw exchange.expired ? new TimedOut(timeout, e) : e;
         } finally {
-            alarm.cancel(false);
+            exchange.alarm.cancel(false);
         }
     }
 
     /**
-     * Sends a request whose response the caller reads as it arrives (a stream); its head is read
-     * before this returns, without a time limit, unless {@link Exchange#expireAfter} is used.
+     * Sends a request whose response the caller reads as it arrives (a stream); the engine must
+     * answer with the response's head within {@code timeout}, the body may take as long as it takes.
      *
      * @param upgrade ask for the connection to be hijacked ({@code Upgrade: tcp}), as attach does
      */
-    Exchange stream(String method, String target, byte[] body, boolean upgrade) throws IOException {
-        Exchange exchange = open(method, target, body, upgrade);
+    Exchange stream(String method, String target, byte[] body, boolean upgrade, Duration timeout) throws IOException {
+        Exchange exchange = open(method, target, body, upgrade, timeout);
         try {
             exchange.readHead();
+            exchange.alarm.cancel(false);
+            if (exchange.expired) {
+                throw new IOException("closed at its timeout");
+            }
             return exchange;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            exchange.close();
+            throw exchange.expired ? new TimedOut(timeout, e) : e;
+        } catch (RuntimeException e) {
             exchange.close();
             throw e;
+        } finally {
+            exchange.alarm.cancel(false);
         }
     }
 
-    private Exchange open(String method, String target, byte[] body, boolean upgrade) throws IOException {
+    /** Connects and sends the request, all within {@code timeout} (the alarm, which the caller cancels). */
+    private Exchange open(String method, String target, byte[] body, boolean upgrade, Duration timeout)
+            throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        Exchange exchange = new Exchange(channel);
+        exchange.alarm = Watchdog.TIMER.schedule(exchange::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (ClosedByInterruptException e) {
+            exchange.alarm.cancel(false);
             throw e;
         } catch (IOException e) {
-            channel.close();
-            throw new Unreachable(address(), e);
+            exchange.alarm.cancel(false);
+            exchange.close();
+            throw exchange.expired ? new TimedOut(timeout, e) : new Unreachable(address(), e);
         }
-        Exchange exchange = new Exchange(channel);
         try {
             exchange.send(method, target, body, upgrade);
             return exchange;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            exchange.alarm.cancel(false);
+            exchange.close();
+            throw exchange.expired ? new TimedOut(timeout, e) : e;
+        } catch (RuntimeException e) {
+            exchange.alarm.cancel(false);
             exchange.close();
             throw e;
         }
@@ -139,6 +157,8 @@ final class EngineHttp {
         private Map<String, String> headers = Map.of();
         private String method = "";
         private volatile boolean expired;
+        /** Closes the connection if the exchange (or a stream's head) outlives its timeout. */
+        private ScheduledFuture<?> alarm;
 
         private Exchange(SocketChannel channel) {
             this.channel = channel;
@@ -155,15 +175,6 @@ final class EngineHttp {
 
         Map<String, String> headers() {
             return headers;
-        }
-
-        /** Closes the connection once {@code timeout} has passed; the returned alarm can be cancelled. */
-        ScheduledFuture<?> expireAfter(Duration timeout) {
-            return Watchdog.TIMER.schedule(this::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        boolean expired() {
-            return expired;
         }
 
         private void expire() {
@@ -373,7 +384,7 @@ final class EngineHttp {
         final Duration timeout;
 
         TimedOut(Duration timeout, IOException cause) {
-            super("the Docker engine did not answer within " + timeout.toSeconds() + "s", cause);
+            super("the Docker engine did not answer within " + DockerTaskRunner.describe(timeout), cause);
             this.timeout = timeout;
         }
     }
