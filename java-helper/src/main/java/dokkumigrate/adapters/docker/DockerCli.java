@@ -107,6 +107,11 @@ final class DockerCli implements DockerEngine {
         return result.stderr().toLowerCase(Locale.ROOT).contains("no such container");
     }
 
+    /** Whether a failed removal found the container being removed already (by a stop from another thread). */
+    static boolean saysRemovalInProgress(Result result) {
+        return result.stderr().toLowerCase(Locale.ROOT).contains("is already in progress");
+    }
+
     /** Whether a failed command said that the image does not exist. */
     static boolean saysNoSuchImage(Result result) {
         return result.stderr().toLowerCase(Locale.ROOT).contains("no such image");

@@ -413,12 +413,19 @@ public final class DockerTaskRunner implements TaskRunner {
         }
     }
 
+    /** Whether the run of this container was stopped from another thread, which removes the container itself. */
+    private boolean stopped(String containerId) {
+        ActiveRun run = activeRuns.get(containerId);
+        return run != null && run.stopped;
+    }
+
     /** Removes the container; a failure is noted in the outcome's detail (the task's result stands). */
     private RunOutcome withContainerRemoved(RunOutcome outcome, String containerId) {
         boolean interrupted = Thread.interrupted();
         try {
             Result removed = docker.remove(List.of(containerId));
-            if (removed.ok() || DockerCli.saysNoSuchContainer(removed)) {
+            if (removed.ok() || DockerCli.saysNoSuchContainer(removed)
+                    || stopped(containerId) && DockerCli.saysRemovalInProgress(removed)) {
                 return outcome;
             }
             return withProblem(outcome, "container " + shortId(containerId) + " could not be removed: "
