@@ -51,10 +51,7 @@ public final class DockerTaskRunner implements TaskRunner {
     private final Map<String, ActiveRun> activeRuns = new ConcurrentHashMap<>();
     private final Set<Long> stoppedRuns = ConcurrentHashMap.newKeySet();
 
-    /**
-     * @param dockerBin Dokku's DOCKER_BIN ({@link #DEFAULT_DOCKER_BIN} by default): any other binary
-     *                  is run for every step ({@link DockerAccess})
-     */
+    /** As {@link #DockerTaskRunner(String, ProcessRunner, boolean)}, without tracing. */
     public DockerTaskRunner(String dockerBin, ProcessRunner processes) {
         this(dockerBin, processes, false);
     }
