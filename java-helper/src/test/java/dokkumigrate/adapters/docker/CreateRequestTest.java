@@ -135,6 +135,11 @@ class CreateRequestTest {
         if (config.path("Hostname").asText().matches("[0-9a-f]{12}")) {
             config.remove("Hostname");
         }
+        // the client does not always send --env options in their order (the keys are distinct here)
+        List<String> env = new ArrayList<>();
+        config.path("Env").forEach(entry -> env.add(entry.asText()));
+        env.sort(null);
+        config.set("Env", JSON.valueToTree(env));
         ObjectNode host = inspected.path("HostConfig").deepCopy();
         host.remove("ConsoleSize");
         ObjectNode both = JSON.createObjectNode();
