@@ -379,7 +379,8 @@ release $BUILD"
   assert_line "       Migrate lock key:                   app.$APP"
   assert_line "       Migrate lock state:                 free"
   assert_line "       Migrate last deploy state:          none"
-  assert_equal "${#lines[@]}" 36
+  assert_line --regexp "^       Migrate docker api:                 (engine socket /|docker client \\(DOCKER_BIN=)"
+  assert_equal "${#lines[@]}" 37
 
   run dokku migrate:report "$APP" --migrate-computed-timeout
   assert_success
@@ -390,7 +391,7 @@ release $BUILD"
   run_split dokku migrate:report "$APP" --format json
   assert_success
   assert_equal "$(jq -r 'type' <<<"$output")" object
-  assert_equal "$(jq 'keys | length' <<<"$output")" 35
+  assert_equal "$(jq 'keys | length' <<<"$output")" 36
   assert_equal "$(jq -c '[."computed-timeout", ."global-timeout", .timeout, ."computed-enabled", .enabled]' <<<"$output")" \
     '["600","900","600","true",""]'
 

@@ -27,7 +27,9 @@ import picocli.CommandLine.Unmatched;
                 + "--migrate-KEY, --migrate-global-KEY and --migrate-computed-KEY for each KEY of migrate:set (enabled, "
                 + "timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines; "
                 + "notify-url shows only its scheme and host); for an app also "
-                + "--migrate-last-deploy-{id,origin,at,state,tasks} and --migrate-lock-{key,state,holder}."})
+                + "--migrate-last-deploy-{id,origin,at,state,tasks} and --migrate-lock-{key,state,holder}; and "
+                + "--migrate-docker-api (how the helper reaches Docker: the engine's socket, or the docker client "
+                + "and why)."})
 final class ReportCommand implements Callable<Integer> {
     private static final String PLUGIN = "migrate";
 
@@ -70,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new UsageError("Invalid flag passed, valid flags: " + String.join(", ", MigrateReport.flags(global)));
         }
         MigrateReport report = new MigrateReport(services.properties(), services.ledger(), services.locks(),
-                services.platform());
+                services.platform(), services.dockerAccess().describe());
         List<String> apps = global ? List.of(MigrateReport.GLOBAL) : app != null ? List.of(app) : report.apps();
         Console console = services.console();
         if (apps.isEmpty()) {

@@ -1,5 +1,6 @@
 package dokkumigrate.cli;
 
+import dokkumigrate.adapters.docker.DockerAccess;
 import dokkumigrate.adapters.docker.DockerTaskRunner;
 import dokkumigrate.adapters.docker.ImageInspections;
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
@@ -62,9 +63,14 @@ public final class Services implements AutoCloseable {
 
     public synchronized TaskRunner runner() {
         if (runner == null) {
-            runner = new DockerTaskRunner(environment.dockerBin(), processes, environment.trace(), inspections());
+            runner = new DockerTaskRunner(inspections(), environment.trace());
         }
         return runner;
+    }
+
+    /** How the helper reaches Docker: the engine's socket, or the docker client (another DOCKER_BIN, a remote engine). */
+    public DockerAccess dockerAccess() {
+        return DockerAccess.of(environment.dockerBin(), processes);
     }
 
     /** One {@code docker image inspect} per image for the scan and the runner together (a commit forgets it). */
@@ -131,7 +137,7 @@ public final class Services implements AutoCloseable {
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
         return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
-                new dokkumigrate.adapters.docker.ImageInspector(processes, environment.dockerBin(), inspections())));
+                new dokkumigrate.adapters.docker.ImageInspector(inspections())));
     }
 
     public synchronized Helper helper() {

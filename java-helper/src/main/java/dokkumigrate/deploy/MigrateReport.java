@@ -19,7 +19,8 @@ import java.util.TreeSet;
  * What {@code migrate:report} shows, keyed by report flag as Dokku's core plugins key theirs:
  * per setting the app's value ({@code --migrate-timeout}), the global value
  * ({@code --migrate-global-timeout}) and the value in force ({@code --migrate-computed-timeout});
- * for an app also its last deploy and its lock.
+ * for an app also its last deploy and its lock; and how the helper reaches Docker
+ * ({@code --migrate-docker-api}: the engine's socket, or the docker client and why).
  */
 public final class MigrateReport {
     /** The prefix of every report flag; Dokku strips it from JSON keys. */
@@ -31,12 +32,15 @@ public final class MigrateReport {
     private final Ledger ledger;
     private final TaskLocks locks;
     private final Platform platform;
+    private final String dockerAccess;
 
-    public MigrateReport(SettingsStore settings, Ledger ledger, TaskLocks locks, Platform platform) {
+    /** @param dockerAccess how the helper reaches Docker, e.g. {@code engine socket /var/run/docker.sock} */
+    public MigrateReport(SettingsStore settings, Ledger ledger, TaskLocks locks, Platform platform, String dockerAccess) {
         this.settings = settings;
         this.ledger = ledger;
         this.locks = locks;
         this.platform = platform;
+        this.dockerAccess = dockerAccess;
     }
 
     /** The apps a report without an app covers: Dokku's apps and every app the ledger knows, sorted. */
@@ -49,6 +53,7 @@ public final class MigrateReport {
     /** Every flag of an app's report (or of the global report), sorted as Dokku sorts them. */
     public static List<String> flags(boolean global) {
         List<String> flags = new ArrayList<>();
+        flags.add(PREFIX + "docker-api");
         for (Setting setting : Setting.values()) {
             flags.add(PREFIX + "computed-" + setting.key());
             flags.add(PREFIX + "global-" + setting.key());
@@ -70,6 +75,7 @@ public final class MigrateReport {
     public SortedMap<String, String> of(String app) {
         boolean global = app.equals(GLOBAL);
         SortedMap<String, String> report = new TreeMap<>();
+        report.put(PREFIX + "docker-api", dockerAccess);
         for (Setting setting : Setting.values()) {
             Optional<String> globalValue = settings.stored(Optional.empty(), setting);
             // a secret (the notify-url) shows only its scheme and host, in every row and in --format json

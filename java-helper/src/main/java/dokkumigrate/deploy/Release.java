@@ -153,12 +153,14 @@ public final class Release {
     }
 
     /**
-     * Called by the lock while it waits: says who holds the lock (at once, then every 15 seconds)
-     * and stops the wait as soon as the deploy's tasks have all ended, so that concurrent callers
-     * for one deploy return together when the first one is done, instead of taking the lock in turn.
+     * Called by the lock while it waits (at once, when the lock is free again, and every second in
+     * between): says who holds the lock (at once, then every 15 seconds), and stops the wait as soon
+     * as the deploy's tasks have all ended, so that concurrent callers for one deploy return when the
+     * first one is done, without running anything under the lock. The waiters sleep in between; the
+     * one-second look at the ledger is for a holder that keeps the lock after the tasks ended.
      */
     private final class WhileWaiting implements Runnable {
-        static final Duration CHECK_EVERY = Duration.ofMillis(250);
+        static final Duration CHECK_EVERY = Duration.ofSeconds(1);
         private static final Duration REPORT_EVERY = Duration.ofSeconds(15);
         private final Deploy deploy;
         private final Plan plan;

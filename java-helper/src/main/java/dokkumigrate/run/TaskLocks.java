@@ -9,10 +9,13 @@ import java.time.Duration;
 public interface TaskLocks {
 
     /**
-     * Takes the lock, waiting at most {@code maxWait}; {@code whileWaiting} is called once when the
-     * lock turns out to be held and then about every {@code reportEvery} while waiting.
+     * Takes the lock, waiting at most {@code maxWait} (asleep: the caller wakes when the lock is free,
+     * not by polling); {@code whileWaiting} is called once when the lock turns out to be held, then
+     * about every {@code reportEvery} while waiting, and once more when the lock has been taken after
+     * a wait: an exception it throws ends the wait (the lock, if taken, is released) and propagates.
      *
-     * @throws LockTimeoutException when the lock stayed held for longer than {@code maxWait}
+     * @throws LockTimeoutException when the lock stayed held for longer than {@code maxWait}, or the
+     *                              waiting thread was interrupted (its interrupt flag is kept)
      */
     Held acquire(String lockKey, Duration maxWait, Duration reportEvery, Runnable whileWaiting);
 

@@ -50,6 +50,7 @@ class ReportCommandTest {
     void anAppsReportIsDokkusBlockWithTheAppGlobalAndComputedValueOfEverySetting() {
         host.writeProperty("web", "timeout", "600");
         host.writeProperty("--global", "timeout", "900");
+        host.env.put("DOCKER_BIN", "/opt/docker/bin/docker");
 
         CommandHost.Result result = host.run("report", "web");
 
@@ -65,6 +66,7 @@ class ReportCommandTest {
                 "       Migrate computed output limit:      1048576",
                 "       Migrate computed scaled migrations: warn",
                 "       Migrate computed timeout:           600",
+                "       Migrate docker api:                 docker client (DOCKER_BIN=/opt/docker/bin/docker)",
                 "       Migrate enabled:                    ",
                 "       Migrate global enabled:             ",
                 "       Migrate global keep runs:           ",
@@ -102,6 +104,19 @@ class ReportCommandTest {
 
         assertEquals(0, result.exitCode(), result.toString());
         assertTrue(result.stdout().startsWith("       Migrate computed enabled:           true\n"), result.stdout());
+    }
+
+    @Test
+    void theDockerApiRowNamesTheEngineSocketWhenDokkuUsesThePlainDockerClient() {
+        String dockerHost = System.getenv("DOCKER_HOST");
+        org.junit.jupiter.api.Assumptions.assumeTrue(dockerHost == null || dockerHost.isEmpty() || dockerHost.startsWith("unix:///"),
+                "the engine is reached through the client when DOCKER_HOST is not a local socket");
+        host.env.put("DOCKER_BIN", "docker");
+        String socket = dockerHost == null || dockerHost.isEmpty() ? "/var/run/docker.sock"
+                : dockerHost.substring("unix://".length());
+
+        assertEquals("engine socket " + socket + "\n", host.run("report", "web", "--migrate-docker-api").stdout());
+        assertEquals("engine socket " + socket + "\n", host.run("report", "--global", "--migrate-docker-api").stdout());
     }
 
     @Test
@@ -168,6 +183,7 @@ class ReportCommandTest {
     @Test
     void theGlobalReportHasTheGlobalAndComputedValuesOnly() {
         host.writeProperty("--global", "scaled-migrations", "fail");
+        host.env.put("DOCKER_BIN", "/opt/docker/bin/docker");
 
         CommandHost.Result result = host.run("report", "--global");
 
@@ -183,6 +199,7 @@ class ReportCommandTest {
                 "       Migrate computed output limit:      1048576",
                 "       Migrate computed scaled migrations: fail",
                 "       Migrate computed timeout:           3600",
+                "       Migrate docker api:                 docker client (DOCKER_BIN=/opt/docker/bin/docker)",
                 "       Migrate global enabled:             ",
                 "       Migrate global keep runs:           ",
                 "       Migrate global lock group:          ",

@@ -9,75 +9,84 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
-/** The docker commands the task runner uses, each started through the project's {@link ProcessRunner}. */
-final class DockerCli {
+/**
+ * The docker commands the task runner and the image scan use, each a docker client process started
+ * through the project's {@link ProcessRunner}: how Docker is reached when Dokku names another
+ * docker binary (DOCKER_BIN) or the engine is not on a local socket, and for a container whose
+ * options only the client reads exactly.
+ */
+final class DockerCli implements DockerEngine {
 
     /** How long a short docker command (inspect, create, kill, rm, ls) may take. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration COMMAND_TIMEOUT = DockerEngine.COMMAND_TIMEOUT;
     /** How long committing a predeploy container into its image may take. */
-    static final Duration COMMIT_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration COMMIT_TIMEOUT = DockerEngine.COMMIT_TIMEOUT;
     /** The exit code {@link ProcessRunner#run} reports for a command it killed at its timeout. */
     private static final int KILLED_AT_TIMEOUT = 124;
 
     private final ProcessRunner processes;
     private final String dockerBin;
-    private final ImageInspections inspections;
 
-    DockerCli(ProcessRunner processes, String dockerBin, ImageInspections inspections) {
+    DockerCli(ProcessRunner processes, String dockerBin) {
         this.processes = Objects.requireNonNull(processes, "processes");
         this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
-        this.inspections = Objects.requireNonNull(inspections, "inspections");
     }
 
-    /** {@code docker image inspect IMAGE}: one JSON array (remembered when the inspections are). */
-    Result inspectImage(String image) {
-        return inspections.inspect(image);
+    @Override
+    public Result inspectImage(String image) {
+        return run("image", "inspect", image);
     }
 
-    /** {@code docker container create ARGS}; {@code env} goes into the client's environment only. */
-    Result create(List<String> args, Map<String, String> env) {
+    @Override
+    public Result create(List<String> args, Map<String, String> env) {
         return processes.run(argv(List.of("container", "create"), args), env, null, COMMAND_TIMEOUT);
     }
 
-    /** Starts {@code docker container start --attach ID}: the container's stdout and stderr, merged, live. */
-    Process startAttached(String containerId) {
+    @Override
+    public Process startAttached(String containerId) {
         return processes.startMerged(argv(List.of("container", "start", "--attach", containerId)), Map.of());
     }
 
-    /** Starts {@code docker container wait ID}, which ends when the container has stopped. */
-    Process startWait(String containerId) {
+    @Override
+    public Process startWait(String containerId) {
         return processes.startMerged(argv(List.of("container", "wait", containerId)), Map.of());
     }
 
-    /** {@code docker container inspect --format {{json .State}} ID}. */
-    Result state(String containerId) {
+    @Override
+    public Result state(String containerId) {
         return run("container", "inspect", "--format", "{{json .State}}", containerId);
     }
 
-    Result kill(String containerId) {
+    @Override
+    public Result kill(String containerId) {
         return run("container", "kill", containerId);
     }
 
-    /** Kills (when running) and removes containers. */
-    Result remove(List<String> containerIds) {
+    @Override
+    public Result remove(List<String> containerIds) {
         return processes.run(argv(List.of("container", "rm", "--force"), containerIds), Map.of(), null, COMMAND_TIMEOUT);
     }
 
-    /** Containers (running or not) that carry {@code label} ({@code KEY=VALUE}), one full id per line. */
-    Result containersLabelled(String label) {
+    @Override
+    public Result containersLabelled(String label) {
         return run("container", "ls", "--all", "--quiet", "--no-trunc", "--filter", "label=" + label);
     }
 
-    /** {@code docker container commit --change C... ID IMAGE}; what was known of IMAGE is forgotten. */
-    Result commit(List<String> changes, String containerId, String image) {
+    @Override
+    public Result commit(List<String> changes, String containerId, String image) {
         List<String> args = new ArrayList<>(List.of("container", "commit"));
-        changes.forEach(change -> args.addAll(List.of("--change", change)));
-        args.addAll(List.of(containerId, image));
-        try {
-            return processes.run(argv(args), Map.of(), null, COMMIT_TIMEOUT);
-        } finally {
-            inspections.forget(image);
+        for (String change : changes) {
+            args.add("--change");
+            args.add(change);
         }
+        args.add(containerId);
+        args.add(image);
+        return processes.run(argv(args), Map.of(), null, COMMIT_TIMEOUT);
+    }
+
+    @Override
+    public Process copyFrom(String containerId, String path) {
+        return processes.start(argv(List.of("cp", "--follow-link", containerId + ":" + path, "-")), Map.of());
     }
 
     /** What went wrong with a failed command, in one line: docker's stderr, or that it did not answer. */
@@ -96,6 +105,11 @@ final class DockerCli {
     /** Whether a failed command said that the container does not exist. */
     static boolean saysNoSuchContainer(Result result) {
         return result.stderr().toLowerCase(Locale.ROOT).contains("no such container");
+    }
+
+    /** Whether a failed removal found the container being removed already (by a stop from another thread). */
+    static boolean saysRemovalInProgress(Result result) {
+        return result.stderr().toLowerCase(Locale.ROOT).contains("is already in progress");
     }
 
     /** Whether a failed command said that the image does not exist. */

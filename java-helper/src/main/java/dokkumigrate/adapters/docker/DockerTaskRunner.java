@@ -25,9 +25,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a deployment task the way Dokku's app-json plugin does: {@code docker container create}
- * from the deploying image (config in the docker client's environment only, never in argv),
+ * from the deploying image (config in the create request's body, or in the docker client's
+ * environment when the client runs; never in argv),
  * start it with its output streamed live, wait for it within the request's timeout, commit a
- * successful predeploy container back into the image, and always remove the container.
+ * successful predeploy container back into the image, and always remove the container. Each step
+ * goes over the engine's API on its socket, or through the docker client ({@link DockerAccess}).
  *
  * <p>A run can be stopped from another thread (e.g. a shutdown hook) with {@link #stop(String)}.
  */
@@ -43,30 +45,35 @@ public final class DockerTaskRunner implements TaskRunner {
     /** How long the attached docker client and the output pump may take to end once the container has. */
     private static final Duration GRACE = Duration.ofSeconds(30);
 
-    private final DockerCli docker;
+    private final DockerEngine docker;
+    private final ImageInspections inspections;
     private final boolean trace;
     private final Map<String, ActiveRun> activeRuns = new ConcurrentHashMap<>();
     private final Set<Long> stoppedRuns = ConcurrentHashMap.newKeySet();
 
-    /** @param dockerBin the docker client to run (Dokku's DOCKER_BIN, {@link #DEFAULT_DOCKER_BIN} by default) */
+    /** As {@link #DockerTaskRunner(String, ProcessRunner, boolean)}, without tracing. */
     public DockerTaskRunner(String dockerBin, ProcessRunner processes) {
         this(dockerBin, processes, false);
     }
 
     /**
-     * @param dockerBin the docker client to run (Dokku's DOCKER_BIN, {@link #DEFAULT_DOCKER_BIN} by default)
+     * @param dockerBin Dokku's DOCKER_BIN ({@link #DEFAULT_DOCKER_BIN} by default): any other binary
+     *                  is run for every step ({@link DockerAccess})
      * @param trace     DOKKU_TRACE=1: the task's script runs with {@code set -x} and sees DOKKU_TRACE=1
      */
     public DockerTaskRunner(String dockerBin, ProcessRunner processes, boolean trace) {
-        this(dockerBin, processes, trace, ImageInspections.uncached(processes, dockerBin));
+        this(ImageInspections.uncached(processes, dockerBin), trace);
     }
 
     /**
-     * @param inspections where image inspections come from: shared with the boot-migration scan in
-     *                    one helper run, so an image is inspected once (again only after a commit)
+     * @param inspections where image inspections come from, and the connection to Docker every step
+     *                    uses: shared with the boot-migration scan in one helper run, so an image is
+     *                    inspected once (again only after a commit)
+     * @param trace       DOKKU_TRACE=1: the task's script runs with {@code set -x} and sees DOKKU_TRACE=1
      */
-    public DockerTaskRunner(String dockerBin, ProcessRunner processes, boolean trace, ImageInspections inspections) {
-        this.docker = new DockerCli(processes, dockerBin, inspections);
+    public DockerTaskRunner(ImageInspections inspections, boolean trace) {
+        this.inspections = inspections;
+        this.docker = inspections.engine();
         this.trace = trace;
     }
 
@@ -166,7 +173,7 @@ public final class DockerTaskRunner implements TaskRunner {
 
     @Override
     public String imageId(String image) {
-        Result inspected = docker.inspectImage(image);
+        Result inspected = inspections.inspect(image);
         if (inspected.ok()) {
             return readConfig(image, inspected).id();
         }
@@ -193,7 +200,7 @@ public final class DockerTaskRunner implements TaskRunner {
     }
 
     private ImageConfig inspectImage(String image) {
-        Result inspected = docker.inspectImage(image);
+        Result inspected = inspections.inspect(image);
         if (!inspected.ok()) {
             throw new RunnerException("could not inspect image " + image + ": " + DockerCli.explain(inspected));
         }
@@ -355,7 +362,7 @@ public final class DockerTaskRunner implements TaskRunner {
         }
         List<String> changes = CommitChanges.forImage(image, kind, request.app(), request.phase(),
                 request.env().keySet());
-        Result committed = docker.commit(changes, run.containerId, request.image());
+        Result committed = commit(changes, run.containerId, request.image());
         if (committed.ok()) {
             return forgetConfigValues(request, changes);
         }
@@ -386,7 +393,7 @@ public final class DockerTaskRunner implements TaskRunner {
         }
         String clean = lines.get(lines.size() - 1);
         try {
-            Result recommitted = docker.commit(changes, clean, request.image());
+            Result recommitted = commit(changes, clean, request.image());
             return recommitted.ok() ? outcome(RunState.SUCCEEDED, 0, "")
                     : outcome(RunState.FAILED, 0, problem + DockerCli.explain(recommitted, DockerCli.COMMIT_TIMEOUT));
         } finally {
@@ -394,12 +401,28 @@ public final class DockerTaskRunner implements TaskRunner {
         }
     }
 
+    /** Commits the container into the image; what was known of the image is forgotten. */
+    private Result commit(List<String> changes, String containerId, String image) {
+        try {
+            return docker.commit(changes, containerId, image);
+        } finally {
+            inspections.forget(image);
+        }
+    }
+
+    /** Whether the run of this container was stopped from another thread, which removes the container itself. */
+    private boolean stopped(String containerId) {
+        ActiveRun run = activeRuns.get(containerId);
+        return run != null && run.stopped;
+    }
+
     /** Removes the container; a failure is noted in the outcome's detail (the task's result stands). */
     private RunOutcome withContainerRemoved(RunOutcome outcome, String containerId) {
         boolean interrupted = Thread.interrupted();
         try {
             Result removed = docker.remove(List.of(containerId));
-            if (removed.ok() || DockerCli.saysNoSuchContainer(removed)) {
+            if (removed.ok() || DockerCli.saysNoSuchContainer(removed)
+                    || stopped(containerId) && DockerCli.saysRemovalInProgress(removed)) {
                 return outcome;
             }
             return withProblem(outcome, "container " + shortId(containerId) + " could not be removed: "

@@ -14,32 +14,40 @@ import java.util.Objects;
 
 /**
  * {@code docker image inspect IMAGE}, shared by the parts of one helper run that read an image
- * (the boot-migration scan and the task runner). A remembering instance asks Docker once per image
- * and answers from memory until {@link #forget} (a commit changes the image); an uncached one
- * asks every time.
+ * (the boot-migration scan and the task runner), together with the one connection to Docker they
+ * all use ({@link DockerAccess}). A remembering instance asks Docker once per image and answers
+ * from memory until {@link #forget} (a commit changes the image); an uncached one asks every time.
  */
 public final class ImageInspections {
-    private final ProcessRunner processes;
-    private final String dockerBin;
+    private final DockerEngine engine;
     private final Map<String, ProcessRunner.Result> remembered;
 
-    private ImageInspections(ProcessRunner processes, String dockerBin, boolean remember) {
-        this.processes = Objects.requireNonNull(processes, "processes");
-        this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
+    private ImageInspections(DockerEngine engine, boolean remember) {
+        this.engine = Objects.requireNonNull(engine, "engine");
         this.remembered = remember ? new HashMap<>() : null;
     }
 
     /** Remembers each image's inspection for the life of this instance: one helper run. */
     public static ImageInspections remembering(ProcessRunner processes, String dockerBin) {
-        return new ImageInspections(processes, dockerBin, true);
+        return new ImageInspections(DockerAccess.of(dockerBin, processes).engine(), true);
     }
 
     /** Asks Docker at every call. */
     public static ImageInspections uncached(ProcessRunner processes, String dockerBin) {
-        return new ImageInspections(processes, dockerBin, false);
+        return new ImageInspections(DockerAccess.of(dockerBin, processes).engine(), false);
     }
 
-    /** The output of {@code docker image inspect IMAGE} (a JSON array of one image); failures are never remembered. */
+    /** Asks Docker at every call, through {@code engine}. */
+    static ImageInspections uncached(DockerEngine engine) {
+        return new ImageInspections(engine, false);
+    }
+
+    /** How Docker is reached, for everything else the helper run asks of it. */
+    DockerEngine engine() {
+        return engine;
+    }
+
+    /** The image's JSON, as {@code docker image inspect IMAGE} prints it; failures are never remembered. */
     public ProcessRunner.Result inspect(String image) {
         if (remembered == null) {
             return ask(image);
@@ -59,7 +67,7 @@ public final class ImageInspections {
     }
 
     private ProcessRunner.Result ask(String image) {
-        return processes.run(List.of(dockerBin, "image", "inspect", image), Map.of(), null, DockerCli.COMMAND_TIMEOUT);
+        return engine.inspectImage(image);
     }
 
     /** Drops what is known of an image that has just changed. */
@@ -71,7 +79,7 @@ public final class ImageInspections {
         }
     }
 
-    /** Parses the output of {@code docker image inspect IMAGE} (a JSON array of one image). */
+    /** Parses an image's JSON: the engine's object, or the client's array of one. */
     public static ImageConfig parseConfig(String json) {
         JsonNode root;
         try {

@@ -26,7 +26,8 @@ import java.util.concurrent.Future;
 /**
  * Reads an image without starting it: its config with one {@code docker image inspect}, and
  * script files through a container that is created, never started, and always removed
- * ({@code docker container create}, {@code docker cp CONTAINER:PATH -}, {@code docker container rm}).
+ * ({@code docker container create}, {@code docker cp CONTAINER:PATH -}, {@code docker container rm}),
+ * each over the engine's API or through the docker client ({@link DockerAccess}).
  */
 public final class ImageInspector implements BootImageSource {
 
@@ -40,8 +41,7 @@ public final class ImageInspector implements BootImageSource {
     /** How many {@code docker cp} run at once. */
     private static final int PARALLEL_READS = 8;
 
-    private final ProcessRunner runner;
-    private final String dockerBin;
+    private final DockerEngine docker;
     private final long maxScriptBytes;
     private final ImageInspections inspections;
     private final BootScriptCandidates candidates = new BootScriptCandidates();
@@ -51,19 +51,21 @@ public final class ImageInspector implements BootImageSource {
     }
 
     public ImageInspector(ProcessRunner runner, String dockerBin, long maxScriptBytes) {
-        this(runner, dockerBin, maxScriptBytes, ImageInspections.uncached(runner, dockerBin));
+        this(maxScriptBytes, ImageInspections.uncached(runner, dockerBin));
     }
 
-    /** @param inspections shared with the task runner of the same helper run, so the image is inspected once */
-    public ImageInspector(ProcessRunner runner, String dockerBin, ImageInspections inspections) {
-        this(runner, dockerBin, DEFAULT_MAX_SCRIPT_BYTES, inspections);
+    /**
+     * @param inspections shared with the task runner of the same helper run, so the image is inspected
+     *                    once; its connection to Docker is the one this inspector uses
+     */
+    public ImageInspector(ImageInspections inspections) {
+        this(DEFAULT_MAX_SCRIPT_BYTES, inspections);
     }
 
-    private ImageInspector(ProcessRunner runner, String dockerBin, long maxScriptBytes, ImageInspections inspections) {
-        this.runner = Objects.requireNonNull(runner, "runner");
-        this.dockerBin = Objects.requireNonNull(dockerBin, "dockerBin");
-        this.maxScriptBytes = maxScriptBytes;
+    private ImageInspector(long maxScriptBytes, ImageInspections inspections) {
         this.inspections = Objects.requireNonNull(inspections, "inspections");
+        this.docker = inspections.engine();
+        this.maxScriptBytes = maxScriptBytes;
     }
 
     /** The image's configuration, from one {@code docker image inspect}. */
@@ -185,8 +187,7 @@ public final class ImageInspector implements BootImageSource {
                 throw new IllegalArgumentException("an image path must be absolute: " + absolutePath);
             }
             String container = container();
-            Process process = runner.start(List.of(dockerBin, "cp", "--follow-link", container + ":" + absolutePath, "-"),
-                    Map.of());
+            Process process = docker.copyFrom(container, absolutePath);
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
             Thread stderrPump = ProcessRunner.pump(process.getErrorStream(), stderr, "docker-cp-stderr");
             TarEntryReader.Entry entry;
@@ -233,8 +234,8 @@ public final class ImageInspector implements BootImageSource {
 
         private synchronized String container() {
             if (containerId == null) {
-                ProcessRunner.Result created = runner.run(List.of(dockerBin, "container", "create",
-                        "--entrypoint", NEVER_STARTED, "--network", "none", "--label", SCAN_LABEL + "=true", image));
+                ProcessRunner.Result created = docker.create(List.of("--entrypoint", NEVER_STARTED, "--network", "none",
+                        "--label", SCAN_LABEL + "=true", image), Map.of());
                 if (!created.ok()) {
                     throw new ImageInspectionException("cannot create a container of image " + image + " to read its "
                             + "scripts: " + created.stderr().strip());
@@ -250,7 +251,7 @@ public final class ImageInspector implements BootImageSource {
             if (containerId == null) {
                 return;
             }
-            ProcessRunner.Result removed = runner.run(List.of(dockerBin, "container", "rm", "--force", containerId));
+            ProcessRunner.Result removed = docker.remove(List.of(containerId));
             if (!removed.ok()) {
                 throw new ImageInspectionException("cannot remove scan container " + containerId + ": "
                         + removed.stderr().strip());

@@ -17,24 +17,28 @@ import java.util.Set;
 /**
  * Task locks as fcntl locks (Java's FileLock) on files of the plugin's own, one per lock key,
  * under {@code DATA/locks}. The kernel drops a lock when its holder dies, whatever killed it.
+ *
+ * <p>A caller that finds the lock held sleeps until it is free: in the kernel ({@link FileChannel#lock},
+ * on a thread of its own) while another process holds it, on a monitor while another thread of
+ * this process holds it or waits for it there. Nothing polls: the caller wakes when the lock is
+ * free, to call {@code whileWaiting} every {@code reportEvery}, at its deadline, or when interrupted.
  */
 public final class FileTaskLocks implements TaskLocks {
-    /*
-     * A lock taken by a racing caller is usually free again at once; one held by a running task
-     * stays held for seconds or minutes. So the wait polls often at first and then backs off, which
-     * keeps a dozen waiting helpers from eating the CPU the holder's task needs.
-     */
-    private static final long FIRST_POLL_MILLIS = 50;
-    private static final long LONGEST_POLL_MILLIS = 250;
 
     /*
      * The lock files this process holds a lock on. An fcntl lock belongs to the process, and
      * closing ANY descriptor of the file drops all of the process's locks on it: so a file locked
      * here is never opened again while it is held (not by isHeld, not by a second acquire that
      * would close its channel after failing), and every open, lock, release and close happens
-     * under this set's monitor. Process-wide on purpose: so are the locks it tracks.
+     * under this set's monitor. Process-wide on purpose: so are the locks it tracks. The monitor
+     * is notified whenever a lock of this process is released or a kernel wait ends.
      */
     private static final Set<Path> HELD_HERE = new HashSet<>();
+    /*
+     * The lock files a thread of this process waits for in the kernel: one at a time per file (the
+     * JVM refuses a second, overlapping wait), and while one waits no other thread opens the file.
+     */
+    private static final Set<Path> WAITED_HERE = new HashSet<>();
 
     private final Path directory;
 
@@ -45,26 +49,28 @@ public final class FileTaskLocks implements TaskLocks {
     @Override
     public Held acquire(String lockKey, Duration maxWait, Duration reportEvery, Runnable whileWaiting) {
         Path file = fileOf(lockKey);
+        Held held = tryAcquire(lockKey, file);
+        if (held != null) {
+            return held;
+        }
         Instant deadline = Instant.now().plus(maxWait);
-        Instant nextReport = Instant.now();
-        long pollMillis = FIRST_POLL_MILLIS;
+        whileWaiting.run();
+        Instant nextReport = Instant.now().plus(reportEvery);
         try {
             while (true) {
-                Held held = tryAcquire(lockKey, file);
-                if (held != null) {
-                    return held;
-                }
                 Instant now = Instant.now();
-                if (now.isAfter(deadline)) {
+                if (!now.isBefore(deadline)) {
                     throw new LockTimeoutException("The " + lockKey + " lock stayed held for longer than "
                             + describe(maxWait));
                 }
                 if (!now.isBefore(nextReport)) {
                     whileWaiting.run();
-                    nextReport = now.plus(reportEvery);
+                    nextReport = Instant.now().plus(reportEvery);
                 }
-                Thread.sleep(pollMillis);
-                pollMillis = Math.min(LONGEST_POLL_MILLIS, pollMillis * 3 / 2);
+                held = sleepUntilFree(lockKey, file, nextReport.isBefore(deadline) ? nextReport : deadline);
+                if (held != null) {
+                    return checkedAfterWait(held, whileWaiting);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -72,11 +78,145 @@ public final class FileTaskLocks implements TaskLocks {
         }
     }
 
+    /** The lock taken after a wait, once {@code whileWaiting} has seen it (throwing there hands it back). */
+    private static Held checkedAfterWait(Held held, Runnable whileWaiting) {
+        try {
+            whileWaiting.run();
+            return held;
+        } catch (RuntimeException | Error e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Sleeps until the lock is taken (returned) or {@code until}, whichever comes first (null): in
+     * the kernel when no thread of this process holds or waits for the lock, on the monitor otherwise.
+     */
+    private Held sleepUntilFree(String lockKey, Path file, Instant until) throws InterruptedException {
+        KernelWait wait;
+        synchronized (HELD_HERE) {
+            Held held = tryAcquire(lockKey, file);
+            if (held != null) {
+                return held;
+            }
+            if (HELD_HERE.contains(file) || WAITED_HERE.contains(file)) {
+                long millis = Duration.between(Instant.now(), until).toMillis();
+                if (millis > 0) {
+                    HELD_HERE.wait(millis);
+                }
+                return null;
+            }
+            wait = new KernelWait(lockKey, file, open(lockKey, file));
+            WAITED_HERE.add(file);
+        }
+        wait.start();
+        boolean ended = false;
+        try {
+            ended = wait.awaitEnd(until);
+            return ended ? wait.taken() : null;
+        } finally {
+            if (!ended) {
+                wait.cancel();
+            }
+        }
+    }
+
+    /**
+     * One {@link FileChannel#lock} on a thread of its own, so that the caller can wake for its
+     * reports, its deadline and its interrupt while the kernel holds the lock request.
+     */
+    private static final class KernelWait {
+        private final String lockKey;
+        private final Path file;
+        private final FileChannel channel;
+        private final Thread thread;
+        private FileLock lock;
+        private Throwable failure;
+        private boolean ended;
+        private boolean cancelled;
+
+        KernelWait(String lockKey, Path file, FileChannel channel) {
+            this.lockKey = lockKey;
+            this.file = file;
+            this.channel = channel;
+            this.thread = new Thread(this::waitInKernel, "lock-wait " + lockKey);
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void waitInKernel() {
+            FileLock taken = null;
+            Throwable failed = null;
+            try {
+                taken = channel.lock();
+            } catch (IOException | RuntimeException e) {
+                failed = e;
+            }
+            synchronized (HELD_HERE) {
+                WAITED_HERE.remove(file);
+                if (cancelled || taken == null) {
+                    closeQuietly(channel);
+                } else {
+                    HELD_HERE.add(file);
+                }
+                lock = taken;
+                failure = failed;
+                ended = true;
+                HELD_HERE.notifyAll();
+            }
+        }
+
+        /** Waits for the kernel's answer until {@code until}; returns whether it came. */
+        boolean awaitEnd(Instant until) throws InterruptedException {
+            synchronized (HELD_HERE) {
+                while (!ended) {
+                    long millis = Duration.between(Instant.now(), until).toMillis();
+                    if (millis <= 0) {
+                        return false;
+                    }
+                    HELD_HERE.wait(millis);
+                }
+                return true;
+            }
+        }
+
+        /** The lock, taken; or the reason the kernel did not give it. */
+        Held taken() {
+            synchronized (HELD_HERE) {
+                if (lock == null) {
+                    throw new UncheckedIOException("cannot lock " + file, failure instanceof IOException io ? io
+                            : new IOException(String.valueOf(failure), failure));
+                }
+                return new FileHeld(lockKey, file, channel, lock);
+            }
+        }
+
+        /** Gives up: the wait in the kernel ends (its channel closed), and a lock it got meanwhile is let go. */
+        void cancel() {
+            synchronized (HELD_HERE) {
+                if (ended) {
+                    if (lock != null) {
+                        new FileHeld(lockKey, file, channel, lock).close();
+                    }
+                    return;
+                }
+                cancelled = true;
+            }
+            // closing wakes the thread in FileChannel.lock (AsynchronousCloseException); it then cleans up
+            closeQuietly(channel);
+        }
+    }
+
     @Override
     public boolean isHeld(String lockKey) {
         Path file = fileOf(lockKey);
         synchronized (HELD_HERE) {
-            if (HELD_HERE.contains(file)) {
+            if (HELD_HERE.contains(file) || WAITED_HERE.contains(file)) {
+                // held here, or a thread here waits for it in the kernel because another process holds it
                 return true;
             }
             if (!Files.exists(file)) {
@@ -98,7 +238,7 @@ public final class FileTaskLocks implements TaskLocks {
     /** Takes the lock if no process (this one included) holds it; null otherwise. */
     private Held tryAcquire(String lockKey, Path file) {
         synchronized (HELD_HERE) {
-            if (HELD_HERE.contains(file)) {
+            if (HELD_HERE.contains(file) || WAITED_HERE.contains(file)) {
                 return null;
             }
             FileChannel channel = open(lockKey, file);
@@ -191,6 +331,7 @@ public final class FileTaskLocks implements TaskLocks {
                 }
                 closeQuietly(channel);
                 HELD_HERE.remove(file);
+                HELD_HERE.notifyAll();
             }
         }
     }

@@ -39,6 +39,11 @@ public final class ProcessRunner {
         this.baseEnvironment = Map.copyOf(baseEnvironment);
     }
 
+    /** The value of an environment variable as a child started by this runner sees it, or null when unset. */
+    public String environmentValue(String name) {
+        return baseEnvironment.containsKey(name) ? baseEnvironment.get(name) : System.getenv(name);
+    }
+
     /** Runs a command to completion and captures its output. */
     public Result run(List<String> argv) {
         return run(argv, Map.of(), null, null);

@@ -309,7 +309,9 @@ public final class SqliteLedger implements Ledger {
     public TaskRun finish(long runId, RunOutcome outcome, Instant finishedAt) {
         return write("record the end of run " + runId, c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE runs SET state = ?, exit_code = ?, finished_at = ?, detail = ?, output_bytes = ? WHERE id = ?")) {
+                    // a run already marked interrupted (by the signal guard that stopped it) keeps that record
+                    "UPDATE runs SET state = ?, exit_code = ?, finished_at = ?, detail = ?, output_bytes = ? "
+                            + "WHERE id = ? AND state = 'running'")) {
                 s.setString(1, outcome.state().label());
                 if (outcome.exitCode() < 0) {
                     s.setNull(2, Types.INTEGER);

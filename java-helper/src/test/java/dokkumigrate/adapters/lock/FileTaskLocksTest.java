@@ -245,6 +245,85 @@ class FileTaskLocksTest {
         }
     }
 
+    @Test
+    void aWaiterSleepsUntilTheHolderLetsGoAndThenLooksOnceMore() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            AtomicInteger calls = new AtomicInteger();
+            CountDownLatch waiting = new CountDownLatch(1);
+            CompletableFuture<Held> acquired = CompletableFuture.supplyAsync(() -> locks.acquire("app.web", LONG,
+                    Duration.ofMinutes(10), () -> {
+                        calls.incrementAndGet();
+                        waiting.countDown();
+                    }));
+            assertTrue(waiting.await(30, TimeUnit.SECONDS), "the waiter never reported waiting");
+            assertTrue(awaitKernelWait("app.web", true), "the wait is a lock request in the kernel");
+
+            holder.kill();
+
+            // the report period is 10 minutes: getting the lock now is the kernel waking the waiter
+            try (Held held = acquired.get(60, TimeUnit.SECONDS)) {
+                assertEquals("app.web", held.lockKey());
+                assertEquals(2, calls.get(), "once when found held, once when taken after the wait");
+                assertEquals("busy", probe("app.web"));
+            }
+        }
+    }
+
+    @Test
+    void whileWaitingThrowingOnceTheLockIsTakenHandsTheLockBack() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<Held> acquired;
+        try (ChildJvm holder = hold("app.web")) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            acquired = CompletableFuture.supplyAsync(() -> locks.acquire("app.web", LONG, Duration.ofMinutes(10), () -> {
+                if (calls.incrementAndGet() > 1) {
+                    throw new IllegalStateException("nothing left to do");
+                }
+                waiting.countDown();
+            }));
+            assertTrue(waiting.await(30, TimeUnit.SECONDS));
+            holder.kill();
+        }
+
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> acquired.get(60, TimeUnit.SECONDS));
+        assertEquals("nothing left to do", failed.getCause().getMessage());
+        assertFalse(locks.isHeld("app.web"));
+        assertEquals("locked", probe("app.web"));
+    }
+
+    @Test
+    void aWaiterThatGivesUpLeavesNoWaitInTheKernel() throws Exception {
+        try (ChildJvm holder = hold("app.web")) {
+            assertThrows(LockTimeoutException.class,
+                    () -> locks.acquire("app.web", Duration.ofMillis(300), Duration.ofMinutes(1), NOTHING));
+
+            assertTrue(awaitKernelWait("app.web", false), "the lock request was withdrawn");
+            assertEquals("busy", probe("app.web"), "the holder keeps its lock");
+            holder.kill();
+            try (Held held = locks.acquire("app.web", Duration.ZERO, LONG, NOTHING)) {
+                assertEquals("app.web", held.lockKey());
+            }
+        }
+    }
+
+    /** Whether a thread of this process comes to wait (or stops waiting) in the kernel for KEY within 30 s. */
+    private static boolean awaitKernelWait(String key, boolean waiting) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (kernelWaitThreadAlive(key) != waiting) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        return true;
+    }
+
+    private static boolean kernelWaitThreadAlive(String key) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.isAlive() && thread.getName().equals("lock-wait " + key));
+    }
+
     private ChildJvm hold(String key) throws Exception {
         ChildJvm child = ChildJvm.start(LockProbe.class, "hold", lockDir.toString(), key);
         try {

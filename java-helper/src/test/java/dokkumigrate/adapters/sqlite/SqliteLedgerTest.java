@@ -391,6 +391,22 @@ class SqliteLedgerTest {
     }
 
     @Test
+    void finishLeavesARunMarkedInterruptedMeanwhileAloneButKeepsItsOutput() {
+        Deploy deploy = record("web", 100, Origin.EXTRACTED, PLAN);
+        TaskRun run = ledger.claim(deploy.id(), Phase.RELEASE, claim(1));
+        ledger.markInterrupted(run.id(), "stopped by a signal", T0.plusSeconds(5));
+
+        TaskRun recorded = ledger.finish(run.id(), outcome(RunState.INTERRUPTED, -1, "the output so far\n"),
+                T0.plusSeconds(6));
+
+        assertEquals(RunState.INTERRUPTED, recorded.state());
+        assertEquals("stopped by a signal", recorded.detail());
+        assertEquals(Optional.of(T0.plusSeconds(5)), recorded.finishedAt());
+        assertEquals(Optional.of(recorded), ledger.findRun(run.id()));
+        assertEquals("the output so far\n", new String(ledger.outputTail(run.id()), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void markInterruptedLeavesAFinishedRunAlone() {
         Deploy deploy = record("web", 100, Origin.EXTRACTED, PLAN);
         TaskRun run = ledger.claim(deploy.id(), Phase.RELEASE, claim(1));
