@@ -1,5 +1,7 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.applied.AppliedMigrationRecorder;
+import dokkumigrate.applied.MigrationLines;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -273,7 +275,11 @@ public final class Release {
         String app = run.app();
         inFlight.started(run.id(), runner);
         try (OutputStream log = logs.create(app, run.logPath())) {
-            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes());
+            AppliedMigrationRecorder applied = new AppliedMigrationRecorder(
+                    migrations -> ledger.recordAppliedMigrations(run.id(), migrations, helper.clock().instant()));
+            MigrationLines migrationLines = new MigrationLines(applied);
+            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes(),
+                    migrationLines);
             console.heading("Start of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
             RunOutcome outcome;
             try {
@@ -286,11 +292,23 @@ public final class Release {
                 outcome = new RunOutcome(RunState.FAILED, -1, new byte[0], 0, e.getMessage());
             }
             output.finish();
+            migrationLines.end(outcome.state() == RunState.SUCCEEDED);
             console.heading("End of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
+            reportApplied(run, applied);
             return new RunOutcome(outcome.state(), outcome.exitCode(), output.tail(), output.totalBytes(),
                     outcome.detail());
         } catch (IOException e) {
             throw new UncheckedIOException("writing the output of run #" + run.id() + " of " + app, e);
+        }
+    }
+
+    /** Says how many migrations the run applied, and warns when some could not be recorded. */
+    private void reportApplied(TaskRun run, AppliedMigrationRecorder applied) {
+        applied.flush().ifPresent(e -> console.warn("Some migrations run #" + run.id() + " of " + run.app()
+                + " applied could not be recorded in the ledger: " + e.getMessage()));
+        if (applied.recorded() > 0) {
+            console.detail(applied.recorded() + " migration" + (applied.recorded() == 1 ? "" : "s") + " applied (run #"
+                    + run.id() + "); see them with: dokku migrate:history " + run.app());
         }
     }
 
