@@ -34,7 +34,7 @@ final class PreDeployCommand implements Callable<Integer> {
             return 0;
         }
         Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
-                services.logs(), services.console(), services.helper(), services.inFlight());
+                services.logs(), services.console(), services.helper(), services.inFlight(), services.lockChooser());
         Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
                 TriggerDescription.of(services.environment()));
         ScaledMigrationGate gate = new ScaledMigrationGate(services);

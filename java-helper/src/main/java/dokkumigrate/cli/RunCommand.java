@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<Phase> only = Optional.ofNullable(phase).map(RunCommand::parsePhase);
         Settings settings = services.properties().settingsOf(app);
         Release release = new Release(services.ledger(), services.runner(), services.locks(), services.platform(),
-                services.logs(), services.console(), services.helper(), services.inFlight());
+                services.logs(), services.console(), services.helper(), services.inFlight(), services.lockChooser());
         ManualRun manual = new ManualRun(services.ledger(), services.runner(), services.platform(), release);
         Deploy deploy = manual.prepare(app, only, services.environment().deployKey(), settings);
         try (SignalGuard guard = SignalGuard.install(services)) {

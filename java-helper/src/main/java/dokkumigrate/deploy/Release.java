@@ -13,6 +13,7 @@ import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
+import dokkumigrate.run.LockChoice;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskLocks;
@@ -48,9 +49,26 @@ public final class Release {
     private final Console console;
     private final Helper helper;
     private final InFlight inFlight;
+    private final LockChooser lockChooser;
+
+    /** Which lock an app's tasks run under, given its settings in force. */
+    @FunctionalInterface
+    public interface LockChooser {
+        /** The app's lock group's lock when it has one, else its own: no database lock. */
+        LockChooser GROUP_OR_APP = (app, settings) -> LockChoice.of(app, settings.lockGroup(),
+                List.of(LockChoice.NONE), Map.of());
+
+        LockChoice choose(String app, Settings settings);
+    }
 
     public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
                    Console console, Helper helper, InFlight inFlight) {
+        this(ledger, runner, locks, platform, logs, console, helper, inFlight, LockChooser.GROUP_OR_APP);
+    }
+
+    public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
+                   Console console, Helper helper, InFlight inFlight, LockChooser lockChooser) {
+        this.lockChooser = lockChooser;
         this.ledger = ledger;
         this.runner = runner;
         this.locks = locks;
@@ -104,7 +122,9 @@ public final class Release {
             return reportEarlierRuns(app, plan, recorded);
         }
         String image = platform.deployingImage(app, imageTag);
-        String lockKey = settings.lockKey(app);
+        LockChoice lock = lockChooser.choose(app, settings);
+        lock.notice().ifPresent(notice -> console.step("Notice: " + notice));
+        String lockKey = lock.key();
         Duration maxWait = settings.timeout().plus(Duration.ofMinutes(5));
         WhileWaiting whileWaiting = new WhileWaiting(deploy, plan, lockKey);
         try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, WhileWaiting.CHECK_EVERY, whileWaiting)) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SetCommandTest {
-    private static final String VALID_KEYS = "enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs";
+    private static final String VALID_KEYS = "enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs";
 
     @TempDir
     Path dir;
