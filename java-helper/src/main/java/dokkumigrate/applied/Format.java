@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * How each framework reports a migration in its output, taken from its own source (the test
  * fixtures cite the file of each). A format is tried only on a line that holds its anchor, a
- * fixed string; its pattern then finds the line's migration.
+ * fixed string as specific as the framework's line allows (Laravel's "DONE" only at the end of
+ * the line); its pattern then finds the line's migration.
  *
  * <p>{@link Kind#APPLIED} lines are printed once a migration is done. {@link Kind#STARTED} lines
  * are printed before it runs (Alembic, Prisma, Flyway, Diesel, Entity Framework): such a
@@ -21,26 +22,29 @@ enum Format {
     SEQUELIZE("sequelize", ": migrated (", Kind.APPLIED,
             "(?:^|\\s)== ([^\\s:]+): migrated \\([0-9.]+s\\)\\s*$", 1, 0),
     // django/core/management/commands/migrate.py: "  Applying %s..." then " OK" (" FAKED" is not applied)
-    DJANGO("django", "Applying ", Kind.APPLIED,
+    DJANGO("django", "... OK", Kind.APPLIED,
+            "(?<![A-Za-z])Applying ([A-Za-z_][\\w-]*\\.\\w+)\\.\\.\\. OK(?: \\([0-9.]+s\\))?\\s*$", 1, 0),
+    // the same on a terminal: style.SUCCESS puts a colour code between "..." and " OK"
+    DJANGO_COLOURED("django", "...\u001b[", Kind.APPLIED,
             "(?<![A-Za-z])Applying ([A-Za-z_][\\w-]*\\.\\w+)\\.\\.\\. OK(?: \\([0-9.]+s\\))?\\s*$", 1, 0),
     // prisma-engines schema-engine/core/src/commands/apply_migrations.rs: span "Applying migration" per migration
-    PRISMA("prisma", "Applying ", Kind.STARTED, "Applying migration `([^`]{1,200})`", 1, 0),
+    PRISMA("prisma", "Applying migration ", Kind.STARTED, "Applying migration `([^`]{1,200})`", 1, 0),
     // efcore src/EFCore.Relational/Properties/RelationalStrings.resx: "Applying migration '{migration}'."
-    ENTITY_FRAMEWORK("entity-framework", "Applying ", Kind.STARTED, "Applying migration '([^']{1,200})'\\.", 1, 0),
+    ENTITY_FRAMEWORK("entity-framework", "Applying migration ", Kind.STARTED, "Applying migration '([^']{1,200})'\\.", 1, 0),
     // alembic/runtime/migration.py: log.info("Running %s", step) -> "Running upgrade FROM -> TO, message"
-    ALEMBIC("alembic", "Running ", Kind.STARTED,
+    ALEMBIC("alembic", "Running upgrade ", Kind.STARTED,
             "Running upgrade (?:[0-9A-Za-z_, ]*) -> ([0-9A-Za-z_]*\\d[0-9A-Za-z_]*)(?:, (.*))?$", 1, 2),
     // diesel_migrations/src/migration_harness.rs: "Running migration {}"
-    DIESEL("diesel", "Running ", Kind.STARTED, "Running migration (\\d[\\w.-]*)\\s*$", 1, 0),
+    DIESEL("diesel", "Running migration ", Kind.STARTED, "Running migration (\\d[\\w.-]*)\\s*$", 1, 0),
     // ecto_sql lib/ecto/migration/runner.ex: "== Migrated VERSION in 0.0s"
-    ECTO("ecto", "Migrat", Kind.APPLIED, "== Migrated (\\d+) in [0-9.]+s", 1, 0),
+    ECTO("ecto", "== Migrated ", Kind.APPLIED, "== Migrated (\\d+) in [0-9.]+s", 1, 0),
     // laravel/framework before 9.x, src/Illuminate/Database/Migrations/Migrator.php: "Migrated:  NAME (12.34ms)"
-    LARAVEL_LEGACY("laravel", "Migrat", Kind.APPLIED, "Migrated:\\s+(\\w+)(?: \\([0-9.,]+ ?m?s\\))?\\s*$", 1, 0),
+    LARAVEL_LEGACY("laravel", "Migrated:", Kind.APPLIED, "Migrated:\\s+(\\w+)(?: \\([0-9.,]+ ?m?s\\))?\\s*$", 1, 0),
     // flyway-core .../command/DbMigrate.java: "Migrating schema \"public\" to version \"1 - init\""
-    FLYWAY("flyway", "Migrat", Kind.STARTED,
+    FLYWAY("flyway", "Migrating schema ", Kind.STARTED,
             "Migrating schema \\S+ to version \"([^\" ]+)(?: - ([^\"]*))?\"", 1, 2),
     // typeorm src/migration/MigrationExecutor.ts: "Migration NAME has been  executed successfully." ("(fake) " is not applied)
-    TYPEORM("typeorm", "Migrat", Kind.APPLIED, "Migration (\\S+) has been\\s+executed successfully\\.", 1, 0),
+    TYPEORM("typeorm", "Migration ", Kind.APPLIED, "Migration (\\S+) has been\\s+executed successfully\\.", 1, 0),
     // laravel/framework 9.x+, src/Illuminate/Console/View/Components/Task.php: "  NAME ........ 3.45ms DONE"
     LARAVEL("laravel", "DONE", Kind.APPLIED,
             "(?:^|\\s)(\\d{4}_\\d{2}_\\d{2}_\\d{6}_\\w+) [. ]*(?:\\S+(?: \\S+)? )?DONE\\s*$", 1, 0),
@@ -50,7 +54,7 @@ enum Format {
     GOLANG_MIGRATE("golang-migrate", "/u ", Kind.APPLIED,
             "(?:^|\\s)(\\d+)/u (\\S.*?) \\((?:[0-9.]+[a-z\\u00b5]+)+\\)\\s*$", 1, 2),
     // pressly/goose migration.go: log.Printf("OK   %s (%s)", filepath.Base(m.Source), finish)
-    GOOSE("goose", "OK ", Kind.APPLIED,
+    GOOSE("goose", "OK   ", Kind.APPLIED,
             "(?:^|\\s)OK {1,4}((\\d+)_\\S+)(?: \\((?:[0-9.]+[a-z\\u00b5]+)+\\))?\\s*$", 2, 1);
 
     /** When a framework prints its line: after the migration, or before it runs. */
@@ -70,6 +74,11 @@ enum Format {
         this.pattern = Pattern.compile(regex);
         this.idGroup = idGroup;
         this.nameGroup = nameGroup;
+    }
+
+    /** Whether the anchor must end the line (but for spaces and colour codes). */
+    boolean anchorEndsLine() {
+        return this == LARAVEL;
     }
 
     /** The migration this line reports, or null. */

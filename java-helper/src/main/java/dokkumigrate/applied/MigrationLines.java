@@ -27,6 +27,7 @@ public final class MigrationLines implements OutputLines {
     private static final byte[] ECTO_ANCHOR = "== Running ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] ANCHORS;
     private static final Format[][] FORMATS_OF_ANCHOR;
+    private static final boolean[] ANCHOR_ENDS_LINE;
     /** For each byte value, the indexes (into ANCHORS) of the anchors starting with it, or null. */
     private static final int[][] ANCHORS_BY_FIRST_BYTE = new int[256][];
 
@@ -44,10 +45,15 @@ public final class MigrationLines implements OutputLines {
         anchors.add(ECTO_ANCHOR);
         formats.add(new Format[0]);
         ANCHORS = anchors.toArray(new byte[0][]);
+        FORMATS_OF_ANCHOR = formats.toArray(new Format[0][]);
+        ANCHOR_ENDS_LINE = new boolean[ANCHORS.length];
+        for (int i = 0; i < ANCHORS.length; i++) {
+            ANCHOR_ENDS_LINE[i] = FORMATS_OF_ANCHOR[i].length > 0
+                    && java.util.Arrays.stream(FORMATS_OF_ANCHOR[i]).allMatch(Format::anchorEndsLine);
+        }
         if (ANCHORS.length > Long.SIZE) {
             throw new IllegalStateException("more anchors than a long has bits");
         }
-        FORMATS_OF_ANCHOR = formats.toArray(new Format[0][]);
         for (int i = 0; i < ANCHORS.length; i++) {
             int first = ANCHORS[i][0] & 0xff;
             int[] known = ANCHORS_BY_FIRST_BYTE[first];
@@ -93,7 +99,8 @@ public final class MigrationLines implements OutputLines {
                 continue;
             }
             for (int anchor : candidates) {
-                if ((tried & (1L << anchor)) == 0 && startsWith(bytes, i, end, ANCHORS[anchor])) {
+                if ((tried & (1L << anchor)) == 0 && startsWith(bytes, i, end, ANCHORS[anchor])
+                        && (!ANCHOR_ENDS_LINE[anchor] || onlyBlanksAfter(bytes, i + ANCHORS[anchor].length, end))) {
                     tried |= 1L << anchor;
                     text = text != null ? text : text(bytes, offset, length);
                     if (recognise(anchor, text)) {
@@ -189,6 +196,19 @@ public final class MigrationLines implements OutputLines {
         }
         for (int j = 1; j < anchor.length; j++) {
             if (bytes[at + j] != anchor[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether nothing but spaces and colour codes follows {@code from}. */
+    private static boolean onlyBlanksAfter(byte[] bytes, int from, int end) {
+        for (int i = from; i < end; i++) {
+            byte b = bytes[i];
+            boolean blankOrColour = b == ' ' || b == '\t' || b == 0x1b || b == '[' || b == ';' || b == 'm'
+                    || (b >= '0' && b <= '9');
+            if (!blankOrColour) {
                 return false;
             }
         }

@@ -107,6 +107,6 @@ class SettingTest {
 
     @Test
     void validKeysListsEveryKeyInOrder() {
-        assertEquals("enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs", Setting.validKeys());
+        assertEquals("enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs", Setting.validKeys());
     }
 }
