@@ -377,9 +377,12 @@ release $BUILD"
   assert_line "       Migrate timeout:                    600"
   assert_line "       Migrate computed scaled migrations: warn"
   assert_line "       Migrate lock key:                   app.$APP"
+  assert_line "       Migrate lock basis:                 app"
+  assert_line "       Migrate lock reason:                no lock-group, and no database in DATABASE_URL"
+  assert_line "       Migrate computed lock by:           DATABASE_URL"
   assert_line "       Migrate lock state:                 free"
   assert_line "       Migrate last deploy state:          none"
-  assert_equal "${#lines[@]}" 27
+  assert_equal "${#lines[@]}" 32
 
   run dokku migrate:report "$APP" --migrate-computed-timeout
   assert_success
@@ -390,7 +393,7 @@ release $BUILD"
   run_split dokku migrate:report "$APP" --format json
   assert_success
   assert_equal "$(jq -r 'type' <<<"$output")" object
-  assert_equal "$(jq 'keys | length' <<<"$output")" 26
+  assert_equal "$(jq 'keys | length' <<<"$output")" 31
   assert_equal "$(jq -c '[."computed-timeout", ."global-timeout", .timeout, ."computed-enabled", .enabled]' <<<"$output")" \
     '["600","900","600","true",""]'
 
@@ -440,7 +443,7 @@ release $BUILD"
 
   run_split dokku migrate:set "$APP" colour blue
   assert_failure
-  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs"
+  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs"
   run_split dokku migrate:set "$APP" timeout 10m
   assert_failure
   assert_equal "$stderr" " !     Invalid value for timeout: '10m'. Valid values: a whole number of seconds from 1 to 2147483647, or an empty value to unset it"
