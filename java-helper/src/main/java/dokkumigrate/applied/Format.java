@@ -27,7 +27,7 @@ enum Format {
     // the same on a terminal: style.SUCCESS puts a colour code between "..." and " OK"
     DJANGO_COLOURED("django", "...\u001b[", Kind.APPLIED,
             "(?<![A-Za-z])Applying ([A-Za-z_][\\w-]*\\.\\w+)\\.\\.\\. OK(?: \\([0-9.]+s\\))?\\s*$", 1, 0),
-    // prisma-engines schema-engine/core/src/commands/apply_migrations.rs: span "Applying migration" per migration
+    // prisma-engines schema-engine/connectors/sql-schema-connector/src/apply_migration.rs: "Applying migration `{migration_name}`"
     PRISMA("prisma", "Applying migration ", Kind.STARTED, "Applying migration `([^`]{1,200})`", 1, 0),
     // efcore src/EFCore.Relational/Properties/RelationalStrings.resx: "Applying migration '{migration}'."
     ENTITY_FRAMEWORK("entity-framework", "Applying migration ", Kind.STARTED, "Applying migration '([^']{1,200})'\\.", 1, 0),
