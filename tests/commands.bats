@@ -377,10 +377,13 @@ release $BUILD"
   assert_line "       Migrate timeout:                    600"
   assert_line "       Migrate computed scaled migrations: warn"
   assert_line "       Migrate lock key:                   app.$APP"
+  assert_line "       Migrate lock basis:                 app"
+  assert_line "       Migrate lock reason:                no lock-group, and no database in DATABASE_URL"
+  assert_line "       Migrate computed lock by:           DATABASE_URL"
   assert_line "       Migrate lock state:                 free"
   assert_line "       Migrate last deploy state:          none"
   assert_line --regexp "^       Migrate docker api:                 (engine socket /|docker client \\(DOCKER_BIN=)"
-  assert_equal "${#lines[@]}" 37
+  assert_equal "${#lines[@]}" 42
 
   run dokku migrate:report "$APP" --migrate-computed-timeout
   assert_success
@@ -391,7 +394,7 @@ release $BUILD"
   run_split dokku migrate:report "$APP" --format json
   assert_success
   assert_equal "$(jq -r 'type' <<<"$output")" object
-  assert_equal "$(jq 'keys | length' <<<"$output")" 36
+  assert_equal "$(jq 'keys | length' <<<"$output")" 41
   assert_equal "$(jq -c '[."computed-timeout", ."global-timeout", .timeout, ."computed-enabled", .enabled]' <<<"$output")" \
     '["600","900","600","true",""]'
 
@@ -441,7 +444,7 @@ release $BUILD"
 
   run_split dokku migrate:set "$APP" colour blue
   assert_failure
-  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines"
+  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines"
   run_split dokku migrate:set "$APP" timeout 10m
   assert_failure
   assert_equal "$stderr" " !     Invalid value for timeout: '10m'. Valid values: a whole number of seconds from 1 to 2147483647, or an empty value to unset it"

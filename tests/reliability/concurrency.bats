@@ -128,3 +128,96 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
   seen "hooks that waited for the group lock: ${#lines[@]}"
   assert [ "${#lines[@]}" -ge 1 ]
 }
+
+@test "2 apps whose DATABASE_URLs name one database with different credentials never run tasks at the same time" {
+  rel_row "2 apps without a lock-group whose DATABASE_URLs name one database with different users and passwords, pre-deploys started at once" \
+    "one database lock: the two [start, end] intervals do not overlap; one hook waits for the db lock"
+  local times="$HOST_ROOT/db-lock" apps=() app i pids=() deploy_pids=() rc starts ends
+  mkdir -p "$times"
+  chmod 0777 "$times"
+  apps=("$(rel_app_name db1)" "$(rel_app_name db2)")
+  for i in 0 1; do
+    rel_create_app "${apps[$i]}" "$times"
+    run dokku config:set --no-restart "${apps[$i]}" \
+      "DATABASE_URL=postgres://user$i:password-$i@dokku-postgres-shared-$REL_ID:5432/shared"
+    assert_success
+    rel_new_deploy_pid
+    deploy_pids+=("$REL_DEPLOY_PID")
+    rel_extract "${apps[$i]}" "$(rel_source "release: /app/bin/rel-task times ${apps[$i]} 1
+web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
+  done
+
+  # as for the lock group: the first task waits in /tasks/closed until the other hook says it waits
+  # for the database's lock (or two minutes pass), so the waiting is an event, not a race
+  touch "$times/closed"
+  (
+    for _ in $(seq 1 1200); do
+      grep -qs "Waiting for the db\.[0-9a-f]* lock" "$times"/*.out && break
+      sleep 0.1
+    done
+    rm -f "$times/closed"
+  ) 3>&- &
+  local opener=$!
+  for i in 0 1; do
+    rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
+    pids+=("$!")
+  done
+  rc=0
+  for i in "${pids[@]}"; do
+    wait "$i" || rc=$?
+  done
+  wait "$opener"
+  seen "last non-zero exit of the 2 hooks: $rc"
+  assert_equal "$rc" 0
+
+  run sort -k2,2n "$times/times"
+  assert_equal "${#lines[@]}" 2
+  read -r _ _ ends <<<"${lines[0]}"
+  read -r _ starts _ <<<"${lines[1]}"
+  seen "first task ended at ${ends}s, second started at ${starts}s of uptime"
+  assert awk -v s="$starts" -v e="$ends" 'BEGIN { exit !(s >= e) }'
+  run grep -l "Waiting for the db\.[0-9a-f]* lock" "$times"/*.out
+  seen "hooks that waited for the database lock: ${#lines[@]}"
+  assert_equal "${#lines[@]}" 1
+  # one lock key for both, and no clear address in what the hooks printed
+  run dokku migrate:report "${apps[0]}" --migrate-lock-key
+  assert_output --regexp '^db\.[0-9a-f]{16}$'
+  assert_equal "$(dokku migrate:report "${apps[1]}" --migrate-lock-key)" "$output"
+  run grep -l -e "dokku-postgres-shared" -e "password-" "$times"/*.out
+  assert_output ""
+}
+
+@test "2 apps whose DATABASE_URLs name different databases may run their tasks at the same time" {
+  rel_row "2 apps without a lock-group whose DATABASE_URLs name different databases on one server; the first task holds until told" \
+    "2 database locks: the second app's task runs and ends while the first one still holds"
+  local dir="$HOST_ROOT/db-two" apps=() i deploy_pids=() holder other
+  mkdir -p "$dir"
+  chmod 0777 "$dir"
+  apps=("$(rel_app_name dba)" "$(rel_app_name dbb)")
+  for i in 0 1; do
+    rel_create_app "${apps[$i]}" "$dir"
+    run dokku config:set --no-restart "${apps[$i]}" "DATABASE_URL=postgres://app:secret@dokku-postgres-$REL_ID:5432/db$i"
+    assert_success
+    rel_new_deploy_pid
+    deploy_pids+=("$REL_DEPLOY_PID")
+  done
+  rel_extract "${apps[0]}" "$(rel_source "release: /app/bin/rel-task hold ${apps[0]}")" "${deploy_pids[0]}" >/dev/null 3>&-
+  rel_extract "${apps[1]}" "$(rel_source "release: /app/bin/rel-task mark ${apps[1]}")" "${deploy_pids[1]}" >/dev/null 3>&-
+
+  touch "$dir/hold"
+  rel_hook "${deploy_pids[0]}" pre-deploy "${apps[0]}" latest >"$dir/holder.out" 2>&1 3>&- &
+  holder=$!
+  rel_wait_for 120 grep -qs "start ${apps[0]}" "$dir/log" || rel_fail "the first app's task never started"
+  rel_hook "${deploy_pids[1]}" pre-deploy "${apps[1]}" latest >"$dir/other.out" 2>&1 3>&- &
+  other=$!
+  rel_wait_pid "$other" 120
+  seen "second app's pre-deploy exit while the first task held: $REL_WAIT_STATUS"
+  assert_equal "$REL_WAIT_STATUS" 0
+  assert_equal "$(rel_task_lines "$dir/log" "end ${apps[0]}")" 0
+  assert_equal "$(rel_task_lines "$dir/log" "run ${apps[1]}")" 1
+  rm -f "$dir/hold"
+  rel_wait_pid "$holder" 120
+  assert_equal "$REL_WAIT_STATUS" 0
+  run grep -c "Waiting for the" "$dir/holder.out" "$dir/other.out"
+  refute_output --partial ":1"
+}

@@ -65,6 +65,7 @@ public final class MigrateHelper implements Runnable {
         SUBCOMMANDS.put("post-app-clone-setup", PostAppCloneSetupCommand.class);
         SUBCOMMANDS.put("status", StatusCommand.class);
         SUBCOMMANDS.put("logs", LogsCommand.class);
+        SUBCOMMANDS.put("history", HistoryCommand.class);
         SUBCOMMANDS.put("run", RunCommand.class);
         SUBCOMMANDS.put("unlock", UnlockCommand.class);
         SUBCOMMANDS.put("report", ReportCommand.class);

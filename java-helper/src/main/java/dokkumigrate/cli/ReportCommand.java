@@ -25,9 +25,10 @@ import picocli.CommandLine.Unmatched;
                 + "and lock.",
                 "A single flag such as --migrate-computed-timeout prints that one raw value. The flags: "
                 + "--migrate-KEY, --migrate-global-KEY and --migrate-computed-KEY for each KEY of migrate:set (enabled, "
-                + "timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines; "
-                + "notify-url shows only its scheme and host); for an app also "
-                + "--migrate-last-deploy-{id,origin,at,state,tasks} and --migrate-lock-{key,state,holder}; and "
+                + "timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, "
+                + "notify-lines; notify-url shows only its scheme and host); for an app also "
+                + "--migrate-last-deploy-{id,origin,at,state,tasks} and --migrate-lock-{key,basis,reason,state,holder} "
+                + "(basis: group, database or app; the database's address is never shown); and "
                 + "--migrate-docker-api (how the helper reaches Docker: the engine's socket, or the docker client "
                 + "and why)."})
 final class ReportCommand implements Callable<Integer> {

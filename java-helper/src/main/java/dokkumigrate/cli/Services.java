@@ -97,6 +97,20 @@ public final class Services implements AutoCloseable {
         return platform;
     }
 
+    /** The lock of an app's tasks, from its settings and, for a database lock, its config. */
+    public dokkumigrate.deploy.Release.LockChooser lockChooser() {
+        return (app, settings) -> lockChoice(app);
+    }
+
+    public dokkumigrate.run.LockChoice lockChoice(String app) {
+        return properties().lockChoice(app, () -> platform().configEnv(app));
+    }
+
+    /** As {@link #lockChoice}, or the app's own lock when Dokku cannot give its config (for unlock). */
+    public dokkumigrate.run.LockChoice lockChoiceOrOwn(String app) {
+        return properties().lockChoiceOrOwn(app, () -> platform().configEnv(app));
+    }
+
     public DeployCopies deployCopies() {
         return new DataDirDeployCopies(environment.libRoot(), environment.dokkuPid());
     }
@@ -128,7 +142,8 @@ public final class Services implements AutoCloseable {
 
     /** The release use case, telling of each run's end through {@link #taskEnded()}. */
     public Release release() {
-        return new Release(ledger(), runner(), locks(), platform(), logs(), console, helper(), inFlight, taskEnded());
+        return new Release(ledger(), runner(), locks(), platform(), logs(), console, helper(), inFlight, taskEnded(),
+                lockChooser());
     }
 
     /**

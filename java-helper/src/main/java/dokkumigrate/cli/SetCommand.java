@@ -20,7 +20,9 @@ import picocli.CommandLine.ParentCommand;
         description = {"Set a migrate property of an app, or globally with --global; an empty or missing VALUE "
                 + "unsets it, so the global value or the default applies again. App values override global ones.",
                 "Keys: enabled (true|false, default true), timeout (seconds, default 3600), lock-group (a name; "
-                + "apps in one group never run tasks at once), scaled-migrations (warn|fail|ignore, default warn), "
+                + "apps in one group never run tasks at once), lock-by (config keys holding the database URL, "
+                + "default DATABASE_URL, or none; without a lock-group, apps whose URLs name one database share a "
+                + "lock), scaled-migrations (warn|fail|ignore, default warn), "
                 + "output-limit (bytes of output kept in the ledger, default 1048576), keep-runs (runs kept per "
                 + "app, default 1000), notify-url (an http(s) URL each finished task run is POSTed to as JSON; a "
                 + "secret, shown only as scheme and host), notify-on (failure|always|never, default failure), "

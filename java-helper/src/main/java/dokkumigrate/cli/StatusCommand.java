@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** migrate:status APP: the latest deploy's tasks and the recent history. */
-@Command(name = "status", customSynopsis = "dokku migrate:status APP [--all | --limit N] [--format json]",
+@Command(name = "status", customSynopsis = "dokku migrate:status APP [--all | --limit N] [--migrations] [--format json]",
         description = {"Show the deployment tasks of an app's latest deploy and the deploys before it, with each "
-                + "task run's state, exit code, duration and image (times in UTC).",
+                + "task run's state, exit code, duration, image and how many migrations it applied (times in UTC).",
                 "See a run's output with: dokku migrate:logs APP RUN_ID"})
 final class StatusCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -49,6 +49,9 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Show every deploy the ledger keeps.")
     private boolean all;
 
+    @Option(names = "--migrations", description = "List the migrations each run applied, under its deploy.")
+    private boolean migrations;
+
     @Override
     public Integer call() throws JsonProcessingException {
         Services services = top.services();
@@ -73,37 +76,61 @@ final class StatusCommand implements Callable<Integer> {
         }
         StatusReport.DeployRuns latest = status.latest().get();
         console.plain("       Latest deploy: #" + latest.deploy().id() + " (" + describe(latest) + ")");
-        Table tasks = new Table("Run", "Phase", "Source", "State", "Exit", "Duration", "Started", "Image", "Command");
+        Table tasks = new Table("Run", "Phase", "Source", "State", "Exit", "Duration", "Migrations", "Started", "Image",
+                "Command");
         for (TaskRun run : latest.runs()) {
             tasks.row("#" + run.id(), run.phase().label(), run.phase().source().label(), run.state().label(),
-                    run.exitCode().map(String::valueOf).orElse("-"), duration(run), time(run.startedAt()),
-                    run.image(), run.command());
+                    run.exitCode().map(String::valueOf).orElse("-"), duration(run),
+                    Integer.toString(status.appliedBy(run).size()), time(run.startedAt()), run.image(), run.command());
         }
         if (tasks.isEmpty()) {
             console.plain("       No task has run for this deploy yet.");
         } else {
             tasks.lines().forEach(line -> console.plain("       " + line));
         }
+        if (migrations) {
+            printMigrations(console, status, latest.runs());
+        }
         if (!status.history().isEmpty()) {
             console.plain("=====> " + app + " earlier deploys");
-            Table history = new Table("Deploy", "Origin", "Run", "Phase", "State", "Exit", "Duration", "Started");
+            Table history = new Table("Deploy", "Origin", "Run", "Phase", "State", "Exit", "Duration", "Migrations",
+                    "Started");
             for (StatusReport.DeployRuns entry : status.history()) {
                 if (entry.runs().isEmpty()) {
                     history.row("#" + entry.deploy().id(), entry.deploy().origin().label(), "-", "-", "planned", "-", "-",
-                            TIME.format(entry.deploy().createdAt()));
+                            "-", TIME.format(entry.deploy().createdAt()));
                 }
                 for (TaskRun run : entry.runs()) {
                     history.row("#" + entry.deploy().id(), entry.deploy().origin().label(), "#" + run.id(),
                             run.phase().label(), run.state().label(), run.exitCode().map(String::valueOf).orElse("-"),
-                            duration(run), time(run.startedAt()));
+                            duration(run), Integer.toString(status.appliedBy(run).size()), time(run.startedAt()));
                 }
             }
             history.lines().forEach(line -> console.plain("       " + line));
+            if (migrations) {
+                printMigrations(console, status, status.history().stream().flatMap(e -> e.runs().stream()).toList());
+            }
         }
         if (status.moreDeploys()) {
             console.plain("       Older deploys are not shown: dokku migrate:status " + app + " --all");
         }
         return 0;
+    }
+
+    /** Under a table: the migrations each of its runs applied, in the order they were seen. */
+    private static void printMigrations(Console console, StatusReport.AppStatus status, java.util.List<TaskRun> runs) {
+        for (TaskRun run : runs) {
+            java.util.List<dokkumigrate.ledger.Ledger.Applied> applied = status.appliedBy(run);
+            if (applied.isEmpty()) {
+                continue;
+            }
+            console.plain("       Migrations applied by run #" + run.id() + " (" + run.phase().label() + ", "
+                    + run.state().label() + "):");
+            Table table = new Table("Framework", "Migration", "Name", "Seen");
+            applied.forEach(a -> table.row(a.migration().framework(), a.migration().id(),
+                    a.migration().name().isEmpty() ? "-" : a.migration().name(), TIME.format(a.seenAt())));
+            table.lines().forEach(line -> console.plain("         " + line));
+        }
     }
 
     private static String describe(StatusReport.DeployRuns entry) {

@@ -39,7 +39,7 @@ final class UnlockCommand implements Callable<Integer> {
     public Integer call() {
         Services services = top.services();
         AppNames.requireExisting(services.platform(), app);
-        String lockKey = services.properties().settingsOf(app).lockKey(app);
+        String lockKey = services.lockChoiceOrOwn(app).key();
         Unlock.Outcome outcome = new Unlock(services.ledger(), services.locks(), services.runner(), services.helper())
                 .unlock(app, lockKey, force);
         Console console = services.console();

@@ -150,9 +150,14 @@ public final class Doctor {
                         + "restore it from a backup (or move it aside so the next deploy starts a new one)"), true);
     }
 
+    /** The key of the app's lock: its group's, its database's or its own (see LockChoice). */
+    private String lockKey(String app) {
+        return settings.lockChoiceOrOwn(app, () -> platform.configEnv(app)).key();
+    }
+
     private Check settingsCheck(String app, Settings current) {
         String title = "Settings";
-        List<String> details = List.of("timeout " + current.timeout().toSeconds() + "s, lock " + current.lockKey(app)
+        List<String> details = List.of("timeout " + current.timeout().toSeconds() + "s, lock " + lockKey(app)
                 + ", scaled-migrations " + current.scaledMigrations().name().toLowerCase(Locale.ROOT)
                 + ", output-limit " + current.outputLimitBytes() + " bytes, keep-runs " + current.keepRuns());
         if (!current.enabled()) {
@@ -164,7 +169,7 @@ public final class Doctor {
 
     private Check lockCheck(String app, Settings current, Ledger records) {
         String title = "Lock";
-        String lockKey = current.lockKey(app);
+        String lockKey = lockKey(app);
         Optional<LockHolder> holder = records.lockHolder(lockKey);
         List<TaskRun> running = records.runningRuns(app);
         if (locks.isHeld(lockKey)) {

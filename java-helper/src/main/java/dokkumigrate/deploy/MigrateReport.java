@@ -6,6 +6,7 @@ import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Setting;
 import dokkumigrate.platform.SettingsStore;
+import dokkumigrate.run.LockChoice;
 import dokkumigrate.run.TaskLocks;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,8 @@ public final class MigrateReport {
         }
         if (!global) {
             for (String extra : List.of("last-deploy-id", "last-deploy-origin", "last-deploy-at", "last-deploy-state",
-                    "last-deploy-tasks", "lock-key", "lock-state", "lock-holder")) {
+                    "last-deploy-tasks", "lock-key", "lock-basis", "lock-reason",
+                    "lock-state", "lock-holder")) {
                 flags.add(PREFIX + extra);
             }
         }
@@ -107,10 +109,15 @@ public final class MigrateReport {
     private void putLock(String app, Map<String, String> report) {
         String lockKey;
         try {
-            lockKey = settings.settingsOf(app).lockKey(app);
+            LockChoice lock = settings.lockChoiceOrOwn(app, () -> platform.configEnv(app));
+            lockKey = lock.key();
+            report.put(PREFIX + "lock-basis", lock.basis().label());
+            report.put(PREFIX + "lock-reason", lock.reason());
         } catch (IllegalStateException invalidSetting) {
             // a property edited by hand that migrate:set would refuse: the computed rows show it
             report.put(PREFIX + "lock-key", "");
+            report.put(PREFIX + "lock-basis", "");
+            report.put(PREFIX + "lock-reason", "");
             report.put(PREFIX + "lock-state", "unknown");
             report.put(PREFIX + "lock-holder", "");
             return;

@@ -1,5 +1,7 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.applied.AppliedMigrationRecorder;
+import dokkumigrate.applied.MigrationLines;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -12,6 +14,7 @@ import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
+import dokkumigrate.run.LockChoice;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskLocks;
@@ -48,13 +51,32 @@ public final class Release {
     private final Helper helper;
     private final InFlight inFlight;
     private final TaskEnded ended;
+    private final LockChooser lockChooser;
 
-    /**
-     * @param ended told of every run once its end is recorded (the webhook notice and the
-     *              post-migrate-task trigger); {@link TaskEnded#NONE} tells no one
-     */
+    /** Which lock an app's tasks run under, given its settings in force. */
+    @FunctionalInterface
+    public interface LockChooser {
+        /** The app's lock group's lock when it has one, else its own: no database lock. */
+        LockChooser GROUP_OR_APP = (app, settings) -> LockChoice.of(app, settings.lockGroup(),
+                List.of(LockChoice.NONE), Map.of());
+
+        LockChoice choose(String app, Settings settings);
+    }
+
+    /** A release whose tasks run under their lock group's lock or the app's own (no database lock). */
     public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
                    Console console, Helper helper, InFlight inFlight, TaskEnded ended) {
+        this(ledger, runner, locks, platform, logs, console, helper, inFlight, ended, LockChooser.GROUP_OR_APP);
+    }
+
+    /**
+     * @param ended       told of every run once its end is recorded (the webhook notice and the
+     *                    post-migrate-task trigger); {@link TaskEnded#NONE} tells no one
+     * @param lockChooser which lock the app's tasks run under
+     */
+    public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
+                   Console console, Helper helper, InFlight inFlight, TaskEnded ended, LockChooser lockChooser) {
+        this.lockChooser = lockChooser;
         this.ledger = ledger;
         this.runner = runner;
         this.locks = locks;
@@ -109,7 +131,9 @@ public final class Release {
             return reportEarlierRuns(app, plan, recorded);
         }
         String image = platform.deployingImage(app, imageTag);
-        String lockKey = settings.lockKey(app);
+        LockChoice lock = lockChooser.choose(app, settings);
+        lock.notice().ifPresent(notice -> console.step("Notice: " + notice));
+        String lockKey = lock.key();
         Duration maxWait = settings.timeout().plus(Duration.ofMinutes(5));
         WhileWaiting whileWaiting = new WhileWaiting(deploy, plan, lockKey);
         try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, WhileWaiting.CHECK_EVERY, whileWaiting)) {
@@ -288,7 +312,11 @@ public final class Release {
         String app = run.app();
         inFlight.started(run.id(), runner);
         try (OutputStream log = logs.create(app, run.logPath())) {
-            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes());
+            AppliedMigrationRecorder applied = new AppliedMigrationRecorder(
+                    migrations -> ledger.recordAppliedMigrations(run.id(), migrations, helper.clock().instant()));
+            MigrationLines migrationLines = new MigrationLines(applied);
+            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes(),
+                    migrationLines);
             console.heading("Start of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
             RunOutcome outcome;
             try {
@@ -301,11 +329,23 @@ public final class Release {
                 outcome = new RunOutcome(RunState.FAILED, -1, new byte[0], 0, e.getMessage());
             }
             output.finish();
+            migrationLines.end(outcome.state() == RunState.SUCCEEDED);
             console.heading("End of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
+            reportApplied(run, applied);
             return new RunOutcome(outcome.state(), outcome.exitCode(), output.tail(), output.totalBytes(),
                     outcome.detail());
         } catch (IOException e) {
             throw new UncheckedIOException("writing the output of run #" + run.id() + " of " + app, e);
+        }
+    }
+
+    /** Says how many migrations the run applied, and warns when some could not be recorded. */
+    private void reportApplied(TaskRun run, AppliedMigrationRecorder applied) {
+        applied.flush().ifPresent(e -> console.warn("Some migrations run #" + run.id() + " of " + run.app()
+                + " applied could not be recorded in the ledger: " + e.getMessage()));
+        if (applied.recorded() > 0) {
+            console.detail(applied.recorded() + " migration" + (applied.recorded() == 1 ? "" : "s") + " applied (run #"
+                    + run.id() + "); see them with: dokku migrate:history " + run.app());
         }
     }
 

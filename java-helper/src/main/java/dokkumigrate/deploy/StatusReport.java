@@ -25,10 +25,19 @@ public final class StatusReport {
         }
     }
 
-    /** @param moreDeploys whether the ledger keeps older deploys than those shown */
-    public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history, boolean moreDeploys) {
+    /**
+     * @param moreDeploys whether the ledger keeps older deploys than those shown
+     * @param applied     the migrations each run shown applied, by run id (runs that applied none are absent)
+     */
+    public record AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history, boolean moreDeploys,
+                            Map<Long, List<Ledger.Applied>> applied) {
         public AppStatus(String app, Optional<DeployRuns> latest, List<DeployRuns> history) {
-            this(app, latest, history, false);
+            this(app, latest, history, false, Map.of());
+        }
+
+        /** The migrations a run applied, in the order seen. */
+        public List<Ledger.Applied> appliedBy(TaskRun run) {
+            return applied.getOrDefault(run.id(), List.of());
         }
     }
 
@@ -44,20 +53,22 @@ public final class StatusReport {
             all.add(new DeployRuns(deploy, runs, notices));
         }
         Optional<DeployRuns> latest = all.stream().findFirst();
-        return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of(), more);
+        List<Long> runIds = all.stream().flatMap(entry -> entry.runs().stream()).map(TaskRun::id).toList();
+        return new AppStatus(app, latest, all.size() > 1 ? all.subList(1, all.size()) : List.of(), more,
+                ledger.appliedMigrations(runIds));
     }
 
     /** The stable JSON shape of {@code migrate:status --format json} (documented in the README). */
     public static Map<String, Object> toJson(AppStatus status) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("app", status.app());
-        json.put("latest_deploy", status.latest().map(StatusReport::deployJson).orElse(null));
-        json.put("history", status.history().stream().map(StatusReport::deployJson).toList());
+        json.put("latest_deploy", status.latest().map(entry -> deployJson(entry, status)).orElse(null));
+        json.put("history", status.history().stream().map(entry -> deployJson(entry, status)).toList());
         json.put("more_deploys", status.moreDeploys());
         return json;
     }
 
-    private static Map<String, Object> deployJson(DeployRuns entry) {
+    private static Map<String, Object> deployJson(DeployRuns entry, AppStatus status) {
         Deploy deploy = entry.deploy();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", deploy.id());
@@ -66,11 +77,12 @@ public final class StatusReport {
         json.put("dokku_pid", deploy.key().dokkuPid());
         json.put("created_at", deploy.createdAt().toString());
         json.put("rolled_out_at", deploy.rolledOutAt().map(Object::toString).orElse(null));
-        json.put("runs", entry.runs().stream().map(run -> runJson(run, entry.notifications().get(run.id()))).toList());
+        json.put("runs", entry.runs().stream()
+                .map(run -> runJson(run, entry.notifications().get(run.id()), status.appliedBy(run))).toList());
         return json;
     }
 
-    private static Map<String, Object> runJson(TaskRun run, Notification notice) {
+    private static Map<String, Object> runJson(TaskRun run, Notification notice, List<Ledger.Applied> applied) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", run.id());
         json.put("phase", run.phase().label());
@@ -89,6 +101,8 @@ public final class StatusReport {
         json.put("helper_pid", run.helperPid());
         json.put("detail", run.detail());
         json.put("notification", notice == null ? null : notificationJson(notice));
+        json.put("migrations_applied", applied.size());
+        json.put("migrations", applied.stream().map(StatusReport::appliedJson).toList());
         return json;
     }
 
@@ -101,6 +115,16 @@ public final class StatusReport {
         json.put("last_status", notice.lastStatus().orElse(null));
         json.put("last_error", notice.lastError());
         json.put("at", notice.at().toString());
+        return json;
+    }
+
+    /** One applied migration, as {@code migrate:status} and {@code migrate:history} print it in JSON. */
+    public static Map<String, Object> appliedJson(Ledger.Applied applied) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("framework", applied.migration().framework());
+        json.put("id", applied.migration().id());
+        json.put("name", applied.migration().name());
+        json.put("seen_at", applied.seenAt().toString());
         return json;
     }
 }

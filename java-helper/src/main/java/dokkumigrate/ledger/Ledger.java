@@ -1,11 +1,14 @@
 package dokkumigrate.ledger;
 
+import dokkumigrate.applied.AppliedMigration;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.TaskRun;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -107,6 +110,18 @@ public interface Ledger extends AutoCloseable {
     /** The app's newest notice record, whatever its run. */
     Optional<Notification> latestNotification(String app);
 
+    /** Records migrations a run applied, as recognised in its output while it streamed. */
+    void recordAppliedMigrations(long runId, List<AppliedMigration> migrations, Instant at);
+
+    /** The migrations each of these runs applied, in the order seen; a run that applied none is absent. */
+    Map<Long, List<Applied>> appliedMigrations(Collection<Long> runIds);
+
+    /**
+     * The migrations the app's runs applied, newest first, each with its run. With {@code migration},
+     * only those whose id is that, starts with it and then {@code _} or {@code -}, or whose name is it.
+     */
+    List<AppliedByRun> migrationHistory(String app, Optional<String> migration, int limit);
+
     /** {@code PRAGMA integrity_check}'s verdict: "ok" or the problems found. */
     String integrityCheck();
 
@@ -115,6 +130,12 @@ public interface Ledger extends AutoCloseable {
 
     /** Who is claiming a run, and against which image. */
     record RunClaim(String image, String imageId, String host, long helperPid, String logPath, Instant at) { }
+
+    /** A migration a run applied, and when its line was seen. */
+    record Applied(long runId, AppliedMigration migration, Instant seenAt) { }
+
+    /** An applied migration with the run that applied it. */
+    record AppliedByRun(Applied applied, TaskRun run) { }
 
     /** Something recorded about an app outside a deploy's task runs. */
     record Event(long id, String app, String kind, String detail, Instant at) { }

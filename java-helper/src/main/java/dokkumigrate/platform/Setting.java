@@ -17,6 +17,10 @@ public enum Setting {
             Setting::isPositiveInteger),
     LOCK_GROUP("lock-group", "", "apps sharing a lock group (e.g. one database) never run tasks at once",
             v -> Pattern.matches("[a-z0-9][a-z0-9._-]{0,62}", v)),
+    LOCK_BY("lock-by", "DATABASE_URL", "config keys holding the app's database URL (the first one set counts), "
+            + "or none: without a lock-group, apps whose URLs name one database share a lock",
+            v -> v.equals("none") || Pattern.matches("[A-Za-z_][A-Za-z0-9_]{0,127}(,[A-Za-z_][A-Za-z0-9_]{0,127}){0,15}", v)
+                    && !List.of(v.split(",")).contains("none")),
     SCALED_MIGRATIONS("scaled-migrations", "warn", "warn, fail or ignore: what to do when a process that runs "
             + "more than once migrates at boot", v -> List.of("warn", "fail", "ignore").contains(v)),
     // the helper holds this many bytes in memory while a task runs: bounded so that it always can
@@ -63,6 +67,7 @@ public enum Setting {
             case TIMEOUT -> "a whole number of seconds from 1 to 2147483647";
             case LOCK_GROUP -> "a name of up to 63 lowercase letters, digits, '.', '_' and '-', "
                     + "starting with a letter or digit";
+            case LOCK_BY -> "none, or up to 16 config keys separated by commas (letters, digits and '_')";
             case SCALED_MIGRATIONS -> "warn, fail or ignore";
             case OUTPUT_LIMIT -> "a whole number of bytes from 1 to 67108864";
             case KEEP_RUNS -> "a whole number of runs from 1 to 2147483647";

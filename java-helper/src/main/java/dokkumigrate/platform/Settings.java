@@ -12,9 +12,4 @@ public record Settings(
         int keepRuns) {
 
     public enum ScaledMigrations { WARN, FAIL, IGNORE }
-
-    /** The lock that serialises this app's tasks: its lock group's when set, else its own. */
-    public String lockKey(String app) {
-        return lockGroup.isEmpty() ? "app." + app : "group." + lockGroup;
-    }
 }

@@ -3,7 +3,11 @@ package dokkumigrate.platform;
 import dokkumigrate.notify.NotifyOn;
 import dokkumigrate.notify.NotifySettings;
 import dokkumigrate.notify.WebhookUrl;
+import dokkumigrate.run.LockChoice;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Where the plugin's properties live (Dokku's property store): app value over global over default. */
 public interface SettingsStore {
@@ -45,6 +49,33 @@ public interface SettingsStore {
         return new NotifySettings(url.isEmpty() ? Optional.empty() : WebhookUrl.parse(url),
                 NotifyOn.parse(valid(app, Setting.NOTIFY_ON)).orElseThrow(),
                 Integer.parseInt(valid(app, Setting.NOTIFY_LINES)));
+    }
+
+    /**
+     * The lock the app's tasks run under (see {@link LockChoice}); the app's config is asked only
+     * when the lock depends on it (no lock-group, lock-by not none).
+     */
+    default LockChoice lockChoice(String app, Supplier<Map<String, String>> config) {
+        String group = valid(app, Setting.LOCK_GROUP);
+        List<String> lockBy = List.of(valid(app, Setting.LOCK_BY).split(","));
+        boolean needsConfig = group.isEmpty() && !lockBy.equals(List.of(LockChoice.NONE));
+        return LockChoice.of(app, group, lockBy, needsConfig ? config.get() : Map.of());
+    }
+
+    /**
+     * As {@link #lockChoice}, for what only shows or clears a lock (report, doctor, unlock): when
+     * Dokku cannot give the app's config, the app's own lock, with a reason saying why.
+     */
+    default LockChoice lockChoiceOrOwn(String app, Supplier<Map<String, String>> config) {
+        try {
+            return lockChoice(app, config);
+        } catch (IllegalStateException invalidSetting) {
+            throw invalidSetting;
+        } catch (RuntimeException unreadable) {
+            LockChoice own = LockChoice.of(app, "", List.of(LockChoice.NONE), Map.of());
+            return new LockChoice(own.key(), own.basis(), "the config of " + app + " could not be read (plugn "
+                    + "trigger config-export), so its database is unknown", own.notice());
+        }
     }
 
     /**

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Where a task's output goes while it runs: the whole of it, raw, to the run's log file; the
  * last {@code tailLimit} bytes to memory for the ledger; and line by line, indented as Dokku
  * indents container logs and with control characters escaped, to the operator's terminal.
- * Memory stays bounded whatever the task prints.
+ * Memory stays bounded whatever the task prints. Each complete line can also go to an
+ * {@link OutputLines} listener (the applied-migration recogniser), from the same line buffer.
  */
 public final class TaskOutput extends OutputStream {
     private static final int MAX_LINE = 16 * 1024;
@@ -20,7 +21,9 @@ public final class TaskOutput extends OutputStream {
     private final OutputStream log;
     private final PrintStream terminal;
     private final TailBuffer tail;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final LineBuffer line = new LineBuffer();
+    private final OutputLines lines;
+    private boolean lineTooLong;
     private long total;
 
     /**
@@ -29,9 +32,15 @@ public final class TaskOutput extends OutputStream {
      * @param tailLimit how many trailing bytes to keep in memory
      */
     public TaskOutput(OutputStream log, PrintStream terminal, int tailLimit) {
+        this(log, terminal, tailLimit, null);
+    }
+
+    /** As above, with every complete line of at most 16 KiB also handed to {@code lines} (null: none). */
+    public TaskOutput(OutputStream log, PrintStream terminal, int tailLimit, OutputLines lines) {
         this.log = log;
         this.terminal = terminal;
         this.tail = new TailBuffer(tailLimit);
+        this.lines = lines;
     }
 
     @Override
@@ -46,7 +55,7 @@ public final class TaskOutput extends OutputStream {
         }
         tail.write(bytes, offset, length);
         total += length;
-        if (terminal == null) {
+        if (terminal == null && lines == null) {
             return;
         }
         int start = offset;
@@ -85,7 +94,7 @@ public final class TaskOutput extends OutputStream {
 
     /** Shows a last line that had no newline. */
     public synchronized void finish() throws IOException {
-        if (line.size() > 0 && terminal != null) {
+        if (line.size() > 0 && (terminal != null || lines != null)) {
             emitLine();
         }
         flush();
@@ -100,12 +109,18 @@ public final class TaskOutput extends OutputStream {
     }
 
     private void emitLine() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (text.endsWith("\r")) {
-            text = text.substring(0, text.length() - 1);
+        int length = line.size();
+        if (length > 0 && line.bytes()[length - 1] == '\r') {
+            length--;
         }
-        show(text);
+        if (lines != null && !lineTooLong) {
+            lines.line(line.bytes(), 0, length);
+        }
+        lineTooLong = false;
+        if (terminal != null) {
+            show(new String(line.bytes(), 0, length, StandardCharsets.UTF_8));
+        }
+        line.reset();
     }
 
     /** Shows a line too long to wait for its end, keeping a character cut in two for the next part. */
@@ -114,7 +129,10 @@ public final class TaskOutput extends OutputStream {
         int cut = completeUtf8Length(bytes);
         line.reset();
         line.write(bytes, cut, bytes.length - cut);
-        show(new String(bytes, 0, cut, StandardCharsets.UTF_8));
+        lineTooLong = true;
+        if (terminal != null) {
+            show(new String(bytes, 0, cut, StandardCharsets.UTF_8));
+        }
     }
 
     private void show(String text) {
@@ -134,6 +152,13 @@ public final class TaskOutput extends OutputStream {
             return end - i < needed ? i : end;
         }
         return end;
+    }
+
+    /** The current line, readable in place (no copy per line). */
+    private static final class LineBuffer extends ByteArrayOutputStream {
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /** A ring buffer of the last bytes written. */

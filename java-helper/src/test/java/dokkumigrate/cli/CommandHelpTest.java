@@ -28,8 +28,9 @@ class CommandHelpTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-            "status ; dokku migrate:status APP [--all | --limit N] [--format json] ; --limit=N",
+            "status ; dokku migrate:status APP [--all | --limit N] [--migrations] [--format json] ; --migrations",
             "logs ; dokku migrate:logs APP [RUN_ID] [--tail N] ; --tail=N",
+            "history ; dokku migrate:history APP [--migration ID] [--limit N] [--format json] ; --migration=ID",
             "run ; dokku migrate:run APP [--phase release|predeploy] ; --phase=PHASE",
             "unlock ; dokku migrate:unlock APP [--force] ; --force",
             "report ; dokku migrate:report [APP|--global] [--migrate-FLAG | --format json] ; --format=FORMAT",

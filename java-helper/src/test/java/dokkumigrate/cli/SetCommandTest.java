@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SetCommandTest {
-    private static final String VALID_KEYS = "enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs, "
-            + "notify-url, notify-on, notify-lines";
+    private static final String VALID_KEYS = "enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, "
+            + "keep-runs, notify-url, notify-on, notify-lines";
 
     @TempDir
     Path dir;

@@ -92,7 +92,7 @@ class ReleaseConcurrentCallersTest {
         Deploy deploy = record(2);
         finishRelease(deploy, RunState.FAILED, 3);
 
-        try (TaskLocks.Held held = locks.acquire(DEFAULTS.lockKey("app"), Duration.ofSeconds(1), Duration.ofSeconds(15),
+        try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
             assertEquals(Release.Result.ABORT, release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
         }
@@ -106,7 +106,7 @@ class ReleaseConcurrentCallersTest {
     void aCallerWaitingForTheLockReturnsWhenTheHolderHasRunTheTasks() throws Exception {
         Deploy deploy = record(3);
         CompletableFuture<Release.Result> waiting;
-        try (TaskLocks.Held held = locks.acquire(DEFAULTS.lockKey("app"), Duration.ofSeconds(1), Duration.ofSeconds(15),
+        try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
             waiting = CompletableFuture.supplyAsync(() -> release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
             awaitOutput("Waiting for the app.app lock", waiting);
@@ -131,7 +131,7 @@ class ReleaseConcurrentCallersTest {
 
         assertEquals("a process that runs more than once migrates at boot", failure.getMessage());
         assertEquals(0, ledger.runsOf(deploy.id()).size());
-        assertFalse(locks.isHeld(DEFAULTS.lockKey("app")));
+        assertFalse(locks.isHeld(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key()));
     }
 
     /** Waits until the caller has printed TEXT (it is then waiting for the lock), or has returned. */

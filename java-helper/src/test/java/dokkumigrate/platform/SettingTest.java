@@ -107,7 +107,7 @@ class SettingTest {
 
     @Test
     void validKeysListsEveryKeyInOrder() {
-        assertEquals("enabled, timeout, lock-group, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, "
-                + "notify-lines", Setting.validKeys());
+        assertEquals("enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, "
+                + "notify-on, notify-lines", Setting.validKeys());
     }
 }

@@ -19,7 +19,7 @@ class SettingsStoreTest {
 
         assertEquals(new Settings(true, Duration.ofSeconds(3600), "", Settings.ScaledMigrations.WARN, 1_048_576, 1000),
                 settings);
-        assertEquals("app.web", settings.lockKey("web"));
+        assertEquals("app.web", store.lockChoice("web", java.util.Map::of).key());
     }
 
     @Test
@@ -45,7 +45,7 @@ class SettingsStoreTest {
 
         assertEquals(new Settings(false, Duration.ofSeconds(3600), "main-db", Settings.ScaledMigrations.FAIL, 4096, 5),
                 settings);
-        assertEquals("group.main-db", settings.lockKey("web"));
+        assertEquals("group.main-db", store.lockChoice("web", java.util.Map::of).key());
     }
 
     @Test

@@ -234,4 +234,30 @@ class TaskOutputTest {
         assertEquals('\n', text.charAt(text.length() - 1), "the terminal got a partial line");
         return Arrays.asList(text.substring(0, text.length() - 1).split("\n", -1));
     }
+
+    // ---- the line listener (the applied-migration recogniser) ----
+
+    @Test
+    void theListenerHearsEveryCompleteLineWithoutItsLineEndEvenWhenQuiet() throws IOException {
+        List<String> heard = new java.util.ArrayList<>();
+        TaskOutput output = new TaskOutput(null, null, 16,
+                (bytes, offset, length) -> heard.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+
+        output.write("one\r\ntw".getBytes(StandardCharsets.UTF_8));
+        output.write("o\n\nlast".getBytes(StandardCharsets.UTF_8));
+        output.finish();
+
+        assertEquals(List.of("one", "two", "", "last"), heard);
+    }
+
+    @Test
+    void aLineTooLongToShowWholeIsNotHandedToTheListener() throws IOException {
+        List<Integer> heard = new java.util.ArrayList<>();
+        TaskOutput output = new TaskOutput(null, terminal, 16, (bytes, offset, length) -> heard.add(length));
+
+        output.write(("x".repeat(MAX_LINE + 10) + "\nshort\n").getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of(5), heard);
+        assertEquals(3, screen.toString(StandardCharsets.UTF_8).split("\n").length, "the long line is still shown");
+    }
 }

@@ -89,6 +89,19 @@ final class Schema {
                 last_error  TEXT    NOT NULL DEFAULT '',
                 at          INTEGER NOT NULL
             );
+            """,
+            // 3: the migrations each run applied, as recognised in its output while it streamed
+            """
+            CREATE TABLE applied_migrations (
+                id           INTEGER PRIMARY KEY,
+                run_id       INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                framework    TEXT    NOT NULL,
+                migration_id TEXT    NOT NULL,
+                name         TEXT    NOT NULL DEFAULT '',
+                seen_at      INTEGER NOT NULL
+            );
+            CREATE INDEX applied_migrations_by_run ON applied_migrations (run_id, id);
+            CREATE INDEX applied_migrations_by_migration ON applied_migrations (migration_id);
             """);
 
     static int latestVersion() {

@@ -1,5 +1,6 @@
 package dokkumigrate.adapters.sqlite;
 
+import dokkumigrate.applied.AppliedMigration;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -27,7 +28,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -542,6 +545,7 @@ public final class SqliteLedger implements Ledger {
                     // the output tail is part of the run's record: the copy shows it like the original
                     execute(c, "INSERT INTO run_output (run_id, tail) SELECT ?, tail FROM run_output WHERE run_id = ?",
                             newRunId, run.id());
+                    AppliedMigrationRows.copy(c, run.id(), newRunId);
                 }
             }
             execute(c, "INSERT INTO events (app, kind, detail, at) SELECT ?, kind, detail, at FROM events "
@@ -574,6 +578,14 @@ public final class SqliteLedger implements Ledger {
     }
 
     @Override
+    public void recordAppliedMigrations(long runId, List<AppliedMigration> migrations, Instant at) {
+        write("record the migrations run " + runId + " applied", c -> {
+            AppliedMigrationRows.insert(c, runId, migrations, at);
+            return null;
+        });
+    }
+
+    @Override
     public Optional<Notification> notification(long runId) {
         return query("read the notice of run " + runId, c -> NotificationRows.ofRun(c, runId));
     }
@@ -581,6 +593,16 @@ public final class SqliteLedger implements Ledger {
     @Override
     public Optional<Notification> latestNotification(String app) {
         return query("read the latest notice of " + app, c -> NotificationRows.latestOfApp(c, app));
+    }
+
+    @Override
+    public Map<Long, List<Applied>> appliedMigrations(Collection<Long> runIds) {
+        return query("read the migrations runs applied", c -> AppliedMigrationRows.ofRuns(c, runIds));
+    }
+
+    @Override
+    public List<AppliedByRun> migrationHistory(String app, Optional<String> migration, int limit) {
+        return query("read the migrations " + app + " applied", c -> AppliedMigrationRows.history(c, app, migration, limit));
     }
 
     @Override
@@ -624,7 +646,7 @@ public final class SqliteLedger implements Ledger {
     // ---- plumbing ----
 
     private static final String DEPLOY_COLUMNS = "id, app, deploy_key, origin, trigger, created_at, rolled_out_at";
-    private static final String RUN_COLUMNS = "id, deploy_id, app, phase, command, state, attempt, exit_code, "
+    static final String RUN_COLUMNS = "id, deploy_id, app, phase, command, state, attempt, exit_code, "
             + "started_at, finished_at, image, image_id, container_id, host, helper_pid, log_path, detail";
 
     @FunctionalInterface
@@ -697,7 +719,7 @@ public final class SqliteLedger implements Ledger {
         }
     }
 
-    private static void bind(PreparedStatement s, Object... params) throws SQLException {
+    static void bind(PreparedStatement s, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             s.setObject(i + 1, params[i]);
         }
@@ -762,10 +784,16 @@ public final class SqliteLedger implements Ledger {
     }
 
     private static TaskRun readRun(ResultSet rs) throws SQLException {
-        return new TaskRun(rs.getLong(1), rs.getLong(2), rs.getString(3), Phase.parse(rs.getString(4)),
-                rs.getString(5), RunState.parse(rs.getString(6)), rs.getInt(7), optionalInt(rs, 8),
-                optionalInstant(rs, 9), optionalInstant(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13),
-                rs.getString(14), rs.getLong(15), rs.getString(16), rs.getString(17));
+        return readRun(rs, 1);
+    }
+
+    /** A run from the {@link #RUN_COLUMNS} of a row, starting at column {@code first}. */
+    static TaskRun readRun(ResultSet rs, int first) throws SQLException {
+        int o = first - 1;
+        return new TaskRun(rs.getLong(o + 1), rs.getLong(o + 2), rs.getString(o + 3), Phase.parse(rs.getString(o + 4)),
+                rs.getString(o + 5), RunState.parse(rs.getString(o + 6)), rs.getInt(o + 7), optionalInt(rs, o + 8),
+                optionalInstant(rs, o + 9), optionalInstant(rs, o + 10), rs.getString(o + 11), rs.getString(o + 12),
+                rs.getString(o + 13), rs.getString(o + 14), rs.getLong(o + 15), rs.getString(o + 16), rs.getString(o + 17));
     }
 
     private static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {

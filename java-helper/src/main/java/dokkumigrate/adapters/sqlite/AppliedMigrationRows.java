@@ -1,0 +1,88 @@
+package dokkumigrate.adapters.sqlite;
+
+import dokkumigrate.applied.AppliedMigration;
+import dokkumigrate.ledger.Ledger.Applied;
+import dokkumigrate.ledger.Ledger.AppliedByRun;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The SQL of the {@code applied_migrations} table, run inside the ledger's own transactions. */
+final class AppliedMigrationRows {
+    private AppliedMigrationRows() {
+    }
+
+    static void insert(Connection c, long runId, List<AppliedMigration> migrations, Instant at) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
+                + "(run_id, framework, migration_id, name, seen_at) VALUES (?, ?, ?, ?, ?)")) {
+            for (AppliedMigration m : migrations) {
+                SqliteLedger.bind(s, runId, m.framework(), m.id(), m.name(), at.toEpochMilli());
+                s.executeUpdate();
+            }
+        }
+    }
+
+    static Map<Long, List<Applied>> ofRuns(Connection c, Collection<Long> runIds) throws SQLException {
+        Map<Long, List<Applied>> byRun = new LinkedHashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT run_id, framework, migration_id, name, seen_at "
+                + "FROM applied_migrations WHERE run_id = ? ORDER BY id")) {
+            for (long runId : runIds) {
+                s.setLong(1, runId);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        byRun.computeIfAbsent(runId, id -> new ArrayList<>()).add(read(rs, 1));
+                    }
+                }
+            }
+        }
+        return byRun;
+    }
+
+    static List<AppliedByRun> history(Connection c, String app, Optional<String> migration, int limit)
+            throws SQLException {
+        String columns = "a.run_id, a.framework, a.migration_id, a.name, a.seen_at, "
+                + SqliteLedger.RUN_COLUMNS.replaceAll("(^|, )", "$1r.");
+        String sql = "SELECT " + columns + " FROM applied_migrations a JOIN runs r ON r.id = a.run_id WHERE r.app = ?"
+                + (migration.isPresent() ? " AND (a.migration_id = ? OR substr(a.migration_id, 1, length(?) + 1) "
+                + "IN (? || '_', ? || '-') OR a.name = ?)" : "")
+                + " ORDER BY a.id DESC LIMIT ?";
+        List<AppliedByRun> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (migration.isPresent()) {
+                String m = migration.get();
+                SqliteLedger.bind(s, app, m, m, m, m, m, limit);
+            } else {
+                SqliteLedger.bind(s, app, limit);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new AppliedByRun(read(rs, 1), SqliteLedger.readRun(rs, 6)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Copies a run's applied migrations to its copy in a cloned app. */
+    static void copy(Connection c, long fromRunId, long toRunId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
+                + "(run_id, framework, migration_id, name, seen_at) SELECT ?, framework, migration_id, name, seen_at "
+                + "FROM applied_migrations WHERE run_id = ? ORDER BY id")) {
+            SqliteLedger.bind(s, toRunId, fromRunId);
+            s.executeUpdate();
+        }
+    }
+
+    private static Applied read(ResultSet rs, int first) throws SQLException {
+        return new Applied(rs.getLong(first), new AppliedMigration(rs.getString(first + 1), rs.getString(first + 2),
+                rs.getString(first + 3)), Instant.ofEpochMilli(rs.getLong(first + 4)));
+    }
+}
