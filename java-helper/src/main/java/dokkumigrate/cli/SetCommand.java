@@ -1,9 +1,12 @@
 package dokkumigrate.cli;
 
+import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.platform.Setting;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +22,9 @@ import picocli.CommandLine.ParentCommand;
                 "Keys: enabled (true|false, default true), timeout (seconds, default 3600), lock-group (a name; "
                 + "apps in one group never run tasks at once), scaled-migrations (warn|fail|ignore, default warn), "
                 + "output-limit (bytes of output kept in the ledger, default 1048576), keep-runs (runs kept per "
-                + "app, default 1000)."})
+                + "app, default 1000).",
+                "Setting enabled to false hands the app's release and predeploy tasks back to Dokku's own runner: "
+                + "they go back into its standing Procfile and app.json exactly as they were."})
 final class SetCommand implements Callable<Integer> {
     @ParentCommand
     private MigrateHelper top;
@@ -51,12 +56,23 @@ final class SetCommand implements Callable<Integer> {
         }
         String key = rest.isEmpty() ? "" : rest.get(0);
         String value = rest.size() < 2 ? "" : rest.get(1);
+        SettingsUpdate.validate(key, value);
+        TaskOwnership ownership = new TaskOwnership(services.properties(), () -> new HandBack(services.ledger(),
+                services.standingFiles(), services.console(), services.helper()), services::ledger,
+                services.console(), services.helper());
+        boolean enabling = key.equals(Setting.ENABLED.key());
+        Map<String, Boolean> before = enabling
+                ? ownership.enabled(app.map(List::of).orElseGet(() -> services.platform().apps())) : Map.of();
         SettingsUpdate.Change change = new SettingsUpdate(services.properties()).apply(app, key, value);
         Setting setting = change.setting();
         if (change.unset()) {
             services.console().heading("Unsetting " + setting.key());
         } else {
             services.console().heading("Setting " + setting.key() + " to " + change.value());
+        }
+        if (enabling) {
+            String why = "migrate:set " + app.orElse("--global") + " enabled " + (change.unset() ? "(unset)" : change.value());
+            return ownership.settle(before, why) ? 0 : 1;
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.adapters.docker.ShellWords;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,8 +41,22 @@ public final class PlugnPlatform implements Platform {
     }
 
     @Override
-    public String deployingImage(String app, String imageTag) {
-        return "dokku/" + app + ":" + (imageTag.isEmpty() ? "latest" : imageTag);
+    public AppImage appImage(String app, String imageTag) {
+        return new AppImage(appImageRepo(app) + ":" + (imageTag.isEmpty() ? "latest" : imageTag));
+    }
+
+    @Override
+    public AppImage deployedImage(String app) {
+        String repository = trigger("deployed-app-repository", app).strip();
+        String repo = trigger("deployed-app-image-repo", app).strip();
+        String tag = trigger("deployed-app-image-tag", app).strip();
+        return new AppImage(repository + (repo.isEmpty() ? appImageRepo(app) : repo) + ":"
+                + (tag.isEmpty() ? "latest" : tag));
+    }
+
+    /** common's {@code get_app_image_repo}: where Dokku's builders put an app's images. */
+    private static String appImageRepo(String app) {
+        return "dokku/" + app;
     }
 
     @Override
@@ -183,7 +198,12 @@ public final class PlugnPlatform implements Platform {
     private ProcessRunner.Result call(String name, String... args) {
         List<String> argv = new ArrayList<>(List.of("plugn", "trigger", name));
         argv.addAll(List.of(args));
-        return processes.run(argv, Map.of(), new byte[0], null);
+        try {
+            return processes.run(argv, Map.of(), new byte[0], null);
+        } catch (java.io.UncheckedIOException e) {
+            throw new PlatformException("Dokku's " + name + " trigger could not be called (" + e.getMessage()
+                    + "); run this through dokku, on the Dokku host");
+        }
     }
 
     private static String checked(String name, ProcessRunner.Result result) {

@@ -77,6 +77,16 @@ final class Schema {
                 host      TEXT    NOT NULL,
                 since     INTEGER NOT NULL
             );
+            """,
+            // 2: what the plugin took out of each deploy's Procfile/app.json copies, to hand it back byte-exact
+            """
+            CREATE TABLE taken_copies (
+                deploy_id INTEGER NOT NULL REFERENCES deploys (id) ON DELETE CASCADE,
+                file      TEXT    NOT NULL CHECK (file IN ('Procfile', 'app.json')),
+                original  BLOB,
+                stripped  BLOB,
+                PRIMARY KEY (deploy_id, file)
+            );
             """);
 
     static int latestVersion() {
