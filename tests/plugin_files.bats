@@ -102,11 +102,9 @@ helper_args() {
     assert_failure
     assert_output --regexp "^ !     migrate $trigger: expected arguments "
   done
-  for trigger in post-release-builder; do
-    run "$REPO_ROOT/$trigger" dockerfile my-app
-    assert_failure
-    assert_output --regexp "^ !     migrate $trigger: expected arguments "
-  done
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app
+  assert_failure
+  assert_output --regexp "^ !     migrate post-release-builder: expected arguments BUILDER_TYPE APP IMAGE, got 2"
   run "$REPO_ROOT/post-delete"
   assert_failure
   assert_output --regexp "^ !     migrate post-delete: expected arguments APP"
