@@ -47,11 +47,14 @@ public final class PlugnPlatform implements Platform {
 
     @Override
     public AppImage deployedImage(String app) {
-        String repository = trigger("deployed-app-repository", app).strip();
-        String repo = trigger("deployed-app-image-repo", app).strip();
-        String tag = trigger("deployed-app-image-tag", app).strip();
-        return new AppImage(repository + (repo.isEmpty() ? appImageRepo(app) : repo) + ":"
-                + (tag.isEmpty() ? "latest" : tag));
+        return deployedImage(app, trigger("deployed-app-repository", app), trigger("deployed-app-image-repo", app),
+                trigger("deployed-app-image-tag", app));
+    }
+
+    /** get_deploying_app_image_name from the three triggers' answers (each may be empty). */
+    static AppImage deployedImage(String app, String repository, String repo, String tag) {
+        return new AppImage(repository.strip() + (repo.isBlank() ? appImageRepo(app) : repo.strip()) + ":"
+                + (tag.isBlank() ? "latest" : tag.strip()));
     }
 
     /** common's {@code get_app_image_repo}: where Dokku's builders put an app's images. */
