@@ -5,6 +5,7 @@ import dokkumigrate.ledger.TakenCopy;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.plan.Phase;
+import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.PlanExtractor;
 import dokkumigrate.platform.StandingFiles;
 import java.util.ArrayList;
@@ -42,9 +43,15 @@ public final class HandBack {
     public boolean handBack(String app, String why) {
         List<String> restored = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Plan standing = ledger.latestExtracted(app).map(d -> ledger.planOf(d.id())).orElse(Plan.EMPTY);
         for (Phase.Source file : Phase.Source.values()) {
             List<TakenCopy.Recorded> kept = ledger.takenCopies(app, file, LOOK_BACK);
             if (kept.isEmpty()) {
+                // a build recorded before the ledger kept copies: nothing to put back from
+                if (standing.task(TakenCopies.phaseIn(file)).isPresent() && !holdsTask(file, files.read(app, file))) {
+                    problems.add(files.path(app, file) + " has no " + entry(file) + " and the ledger keeps no copy "
+                            + "of it (the app's last build predates the kept copies)");
+                }
                 continue;
             }
             Optional<byte[]> now = files.read(app, file);

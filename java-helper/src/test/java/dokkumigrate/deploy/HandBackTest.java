@@ -150,4 +150,17 @@ class HandBackTest {
 
         assertEquals("", out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aTaskTakenBeforeTheLedgerKeptCopiesIsReported() {
+        ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new dokkumigrate.plan.Task(Phase.RELEASE, "rake db:migrate")));
+        files.write("app", Phase.Source.PROCFILE, Optional.of("web: x\n".getBytes(StandardCharsets.UTF_8)));
+
+        assertFalse(handBack.handBack("app", "why"));
+
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Procfile has no release entry and the ledger keeps "
+                + "no copy of it (the app's last build predates the kept copies)."), err.toString(StandardCharsets.UTF_8));
+        assertEquals("web: x\n", standing(Phase.Source.PROCFILE));
+    }
 }
