@@ -126,6 +126,21 @@ events() {
   cmp "$SOURCE/app.json" "$(standing_app_json)"
 }
 
+@test "re-enabled, a build takes the tasks over at once: the plugin runs them and Dokku's runner finds nothing" {
+  push "$(odd_source)"
+  assert_success
+  run dokku migrate:set "$APP" enabled false
+  assert_success
+  run dokku migrate:set "$APP" enabled true
+  assert_success
+  push "$(odd_source)"
+  assert_success
+  assert_equal "$(task_runs predeploy "$BUILD")" 1
+  assert_equal "$(task_runs release "$BUILD")" 1
+  assert_file_empty "$HARNESS_LOGS/native-tasks.log"
+  refute grep -qE '^ *release:' "$(standing_procfile)"
+}
+
 @test "plugin:uninstall hands every app's tasks back; Dokku runs them; installed again, the plugin takes them over" {
   push "$(odd_source)"
   assert_success
