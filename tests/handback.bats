@@ -190,6 +190,25 @@ events() {
   assert_success
 }
 
+@test "an app built before the ledger kept copies gets its tasks back from the recorded plan; Dokku then runs each once" {
+  push "$(app_source)"
+  assert_success
+  # a ledger from before schema 2: the build's plan is recorded, the copies are not
+  sqlite3 "$DOKKU_LIB_ROOT/data/migrate/ledger.db" "DELETE FROM taken_copies"
+  run dokku migrate:set "$APP" enabled false
+  assert_success
+  assert_line "       release entry put back into $(standing_procfile) from the plugin's record of the last build (taken before copies were kept, so the file was written anew)"
+  assert_equal "$(dokku_procfile_command "$APP" release)" "/app/bin/task release"
+  run jq -r '.scripts.dokku.predeploy, .healthchecks.web[0].name' "$(standing_app_json)"
+  assert_output "$(printf '%s\n' "/app/bin/task predeploy" "web check")"
+
+  run dokku config:set "$APP" FEATURE_FLAG=on
+  assert_success
+  assert_equal "$(native_runs predeploy)" 1
+  assert_equal "$(native_runs release)" 1
+  assert_equal "$(task_runs release "$BUILD")" 2
+}
+
 @test "a standing file changed by hand is never overwritten: the hand-back says what it could not do and fails" {
   push "$(app_source)"
   assert_success

@@ -7,6 +7,8 @@ import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.PlanExtractor;
+import dokkumigrate.plan.Task;
+import dokkumigrate.plan.TaskRestoration;
 import dokkumigrate.platform.StandingFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Optional;
  * ({@code migrate:set enabled false}, {@code plugin:uninstall}): the release entry and
  * {@code scripts.dokku.predeploy} go back into the standing Procfile/app.json exactly as they were,
  * from the copies the ledger kept when they were taken. A standing file that is not one the plugin
- * left is never overwritten; if it lacks a task the plugin took, that is reported.
+ * left is never overwritten; if it lacks a task the plugin took, that is reported. A task taken
+ * before the ledger kept copies (an upgrade) goes back from the recorded plan, the file rewritten.
  */
 public final class HandBack {
     /** How many of the app's latest deploys are searched for the copy the standing file is. */
@@ -47,10 +50,11 @@ public final class HandBack {
         for (Phase.Source file : Phase.Source.values()) {
             List<TakenCopy.Recorded> kept = ledger.takenCopies(app, file, LOOK_BACK);
             if (kept.isEmpty()) {
-                // a build recorded before the ledger kept copies: nothing to put back from
-                if (standing.task(TakenCopies.phaseIn(file)).isPresent() && !holdsTask(file, files.read(app, file))) {
-                    problems.add(files.path(app, file) + " has no " + entry(file) + " and the ledger keeps no copy "
-                            + "of it (the app's last build predates the kept copies)");
+                // a build recorded before the ledger kept copies: the task goes back from the recorded plan
+                Optional<Task> task = standing.task(TakenCopies.phaseIn(file));
+                Optional<byte[]> now = files.read(app, file);
+                if (task.isPresent() && !holdsTask(file, now)) {
+                    restoreFromPlan(app, file, now, task.get(), restored, problems);
                 }
                 continue;
             }
@@ -80,6 +84,23 @@ public final class HandBack {
                     helper.clock().instant());
         }
         return problems.isEmpty();
+    }
+
+    /** Puts {@code task} back into a standing file whose original bytes the ledger never kept. */
+    private void restoreFromPlan(String app, Phase.Source file, Optional<byte[]> now, Task task, List<String> restored,
+                                 List<String> problems) {
+        String current = TakenCopies.text(now).orElse(null);
+        try {
+            String text = file == Phase.Source.PROCFILE ? TaskRestoration.withRelease(current, task.command())
+                    : TaskRestoration.withPredeploy(current, task.command());
+            files.write(app, file, TakenCopies.bytes(Optional.of(text)));
+            restored.add(entry(file) + " put back into " + files.path(app, file) + " from the plugin's record of "
+                    + "the last build (taken before copies were kept, so the file was written anew"
+                    + (file == Phase.Source.APP_JSON ? ", without its comments)" : ")"));
+        } catch (ExtractionException | IllegalStateException e) {
+            problems.add(files.path(app, file) + " has no " + entry(file) + ", the ledger keeps no copy of it (the "
+                    + "app's last build predates the kept copies) and it could not be added back: " + e.getMessage());
+        }
     }
 
     /**

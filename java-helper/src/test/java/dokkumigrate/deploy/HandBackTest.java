@@ -152,15 +152,23 @@ class HandBackTest {
     }
 
     @Test
-    void aTaskTakenBeforeTheLedgerKeptCopiesIsReported() {
+    void aTaskTakenBeforeTheLedgerKeptCopiesGoesBackFromTheRecordedPlan() {
         ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "",
-                Plan.of(new dokkumigrate.plan.Task(Phase.RELEASE, "rake db:migrate")));
-        files.write("app", Phase.Source.PROCFILE, Optional.of("web: x\n".getBytes(StandardCharsets.UTF_8)));
+                Plan.of(new dokkumigrate.plan.Task(Phase.RELEASE, "rake db:migrate"),
+                        new dokkumigrate.plan.Task(Phase.PREDEPLOY, "rake assets")));
+        files.write("app", Phase.Source.PROCFILE, Optional.of("web: x".getBytes(StandardCharsets.UTF_8)));
+        files.write("app", Phase.Source.APP_JSON, Optional.of(("{\n  // kept\n  \"Scripts\": {\"Dokku\": { }},\n"
+                + "  \"name\": \"a\"\n}").getBytes(StandardCharsets.UTF_8)));
 
-        assertFalse(handBack.handBack("app", "why"));
+        assertTrue(handBack.handBack("app", "why"));
 
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("Procfile has no release entry and the ledger keeps "
-                + "no copy of it (the app's last build predates the kept copies)."), err.toString(StandardCharsets.UTF_8));
-        assertEquals("web: x\n", standing(Phase.Source.PROCFILE));
+        assertEquals("web: x\nrelease: rake db:migrate\n", standing(Phase.Source.PROCFILE));
+        assertEquals(PlanExtractor.extract(null, standing(Phase.Source.APP_JSON)).plan().task(Phase.PREDEPLOY)
+                .map(dokkumigrate.plan.Task::command), Optional.of("rake assets"));
+        assertTrue(standing(Phase.Source.APP_JSON).contains("\"name\" : \"a\""), standing(Phase.Source.APP_JSON));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("release entry put back into "
+                + dir.resolve("data/ps/app/Procfile") + " from the plugin's record of the last build (taken before "
+                + "copies were kept, so the file was written anew)"), out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 }
