@@ -92,7 +92,7 @@ scheduled() {
   assert_output --partial "/app/bin/task release"
 }
 
-@test "a failing release aborts the deploy at pre-deploy, shows its output and is recorded" {
+@test "a failing release aborts the deploy at post-release-builder, shows its output and is recorded" {
   local source
   source="$(app_source)"
   sed -i 's|^release: .*|release: /app/bin/task release fail|' "$source/Procfile"
@@ -102,7 +102,9 @@ scheduled() {
 
   assert_equal "$(task_runs predeploy "$BUILD")" 1
   assert_equal "$(task_runs release "$BUILD")" 1
-  assert_equal "$(grep -c " pre-deploy migrate rc=[1-9]" "$HARNESS_LOGS/plugn.log")" 1
+  assert_equal "$(grep -c " post-release-builder migrate rc=[1-9]" "$HARNESS_LOGS/plugn.log")" 1
+  # the release stopped there: registry's trigger, which calls pre-deploy, never fired
+  assert_equal "$(trigger_calls pre-deploy migrate)" 0
   assert_equal "$(trigger_calls post-deploy migrate)" 0
   assert_equal "$(scheduled web)" 0
   assert_file_empty "$HARNESS_LOGS/native-tasks.log"

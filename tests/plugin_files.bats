@@ -107,12 +107,18 @@ helper_args() {
     assert_failure
     assert_output --regexp "^ !     migrate $trigger: expected arguments "
   done
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app
+  assert_failure
+  assert_output --regexp "^ !     migrate post-release-builder: expected arguments BUILDER_TYPE APP IMAGE, got 2"
   run "$REPO_ROOT/post-delete"
   assert_failure
   assert_output --regexp "^ !     migrate post-delete: expected arguments APP"
   run "$REPO_ROOT/pre-deploy" my-app ""
   assert_failure
   assert_output " !     migrate pre-deploy: IMAGE_TAG is empty"
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app ""
+  assert_failure
+  assert_output " !     migrate post-release-builder: IMAGE is empty"
   assert_file_not_exists "$FAKE_JAVA_LOG"
 }
 
@@ -130,6 +136,11 @@ helper_args() {
   assert_success
   run helper_args
   assert_output "$(printf '%s\n' pre-deploy my-app latest)"
+
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app dokku/my-app:latest
+  assert_success
+  run helper_args
+  assert_output "$(printf '%s\n' post-release-builder dockerfile my-app dokku/my-app:latest)"
 
   run "$REPO_ROOT/post-deploy" my-app "" "" latest
   assert_success

@@ -87,17 +87,22 @@ harness-host-env() {
 harness-host-create() {
   declare desc="creates a Dokku host under ROOT: DOKKU_ROOT is ROOT/home-dokku, DOKKU_LIB_PATH is ROOT/var-lib-dokku"
   declare ROOT="$1"
-  local lib="$ROOT/var-lib-dokku" home="$ROOT/home-dokku" source log
+  local lib="$ROOT/var-lib-dokku" home="$ROOT/home-dokku" source log plugin
   chmod 0755 "$ROOT"
   mkdir -p "$home" "$lib"/{plugins/available,plugins/enabled,core-plugins/available,core-plugins/enabled} \
     "$lib"/{data/ps,data/app-json,config,harness,logs}
-  cp -a "$HARNESS_ROOT/core" "$lib/core-plugins/available/core"
-  ln -s "$lib/core-plugins/available/core" "$lib/core-plugins/enabled/core"
-  ln -s "$lib/core-plugins/available/core" "$lib/plugins/enabled/core"
+  # core sorts before migrate, registry after it: plugn runs their triggers in that order, as
+  # Dokku's app-json, migrate and registry
+  for plugin in core registry; do
+    cp -a "$HARNESS_ROOT/$plugin" "$lib/core-plugins/available/$plugin"
+    ln -s "$lib/core-plugins/available/$plugin" "$lib/core-plugins/enabled/$plugin"
+    ln -s "$lib/core-plugins/available/$plugin" "$lib/plugins/enabled/$plugin"
+  done
   source="$(harness-plugin-source "$ROOT")" || return 1
+  echo "$source" >"$lib/harness/migrate-source"
   ln -s "$source" "$lib/plugins/available/migrate"
   ln -s "$lib/plugins/available/migrate" "$lib/plugins/enabled/migrate"
-  for log in native-tasks.log plugn.log scheduled.log post-container-create.log; do
+  for log in native-tasks.log plugn.log scheduled.log post-container-create.log pushed.log; do
     touch "$lib/harness/$log"
     chmod 0666 "$lib/harness/$log"
   done

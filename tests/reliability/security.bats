@@ -86,6 +86,7 @@ try_command() {
   for name in "${names[@]}"; do
     try_hook post-extract "$name" /tmp rev
     try_hook pre-deploy "$name" latest
+    try_hook post-release-builder dockerfile "$name" "dokku/$good:latest"
     try_hook post-delete "$name" latest
     try_hook post-app-rename-setup "$name" "$good"
     try_hook post-app-rename-setup "$good" "$name"

@@ -58,11 +58,13 @@ public final class MigrateHelper implements Runnable {
     static {
         SUBCOMMANDS.put("install", InstallCommand.class);
         SUBCOMMANDS.put("post-extract", PostExtractCommand.class);
+        SUBCOMMANDS.put("post-release-builder", PostReleaseBuilderCommand.class);
         SUBCOMMANDS.put("pre-deploy", PreDeployCommand.class);
         SUBCOMMANDS.put("post-deploy", PostDeployCommand.class);
         SUBCOMMANDS.put("post-delete", PostDeleteCommand.class);
         SUBCOMMANDS.put("post-app-rename-setup", PostAppRenameSetupCommand.class);
         SUBCOMMANDS.put("post-app-clone-setup", PostAppCloneSetupCommand.class);
+        SUBCOMMANDS.put("uninstall", UninstallCommand.class);
         SUBCOMMANDS.put("status", StatusCommand.class);
         SUBCOMMANDS.put("logs", LogsCommand.class);
         SUBCOMMANDS.put("history", HistoryCommand.class);

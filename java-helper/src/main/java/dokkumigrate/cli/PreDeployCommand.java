@@ -1,17 +1,14 @@
 package dokkumigrate.cli;
 
-import dokkumigrate.deploy.Release;
-import dokkumigrate.deploy.TaskCompanion;
-import dokkumigrate.ledger.Deploy;
-import dokkumigrate.plan.Plan;
-import dokkumigrate.platform.Settings;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** pre-deploy APP IMAGE_TAG: fires once per release, after the image is built and before any container starts. */
+/**
+ * pre-deploy APP IMAGE_TAG: deprecated, but still called by registry's post-release-builder once
+ * per release, after the image is built and before any container starts.
+ */
 @Command(name = "pre-deploy",
         description = "Trigger: run this deploy's predeploy and release tasks once; a failure aborts the deploy.")
 final class PreDeployCommand implements Callable<Integer> {
@@ -29,26 +26,7 @@ final class PreDeployCommand implements Callable<Integer> {
     public Integer call() {
         AppNames.requireValid(app);
         Services services = top.services();
-        Settings settings = services.properties().settingsOf(app);
-        if (!settings.enabled()) {
-            return 0;
-        }
-        Release release = services.release();
-        Optional<Deploy> deploy = release.deployFor(app, services.environment().deployKey(),
-                TriggerDescription.of(services.environment()));
-        ScaledMigrationGate gate = new ScaledMigrationGate(services);
-        Plan plan = deploy.map(d -> services.ledger().planOf(d.id())).orElse(Plan.EMPTY);
-        if (plan.isEmpty()) {
-            gate.check(app, imageTag, settings, plan);
-            if (deploy.isEmpty()) {
-                return 0;
-            }
-        }
-        try (SignalGuard guard = SignalGuard.install(services)) {
-            // with tasks to run, the image is scanned under the task lock by the caller that runs them;
-            // other callers for the same deploy wait for the lock and return the recorded result
-            TaskCompanion scan = plan.isEmpty() ? TaskCompanion.NONE : gate.besideTasks(app, imageTag, settings, plan);
-            return release.run(deploy.get(), imageTag, settings, scan) == Release.Result.PROCEED ? 0 : 1;
-        }
+        // the image registry's post-release-builder was given, named as get_app_image_name does
+        return ReleaseTrigger.run(services, app, services.platform().appImage(app, imageTag));
     }
 }

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "run",
         customSynopsis = "dokku migrate:run APP [--phase release|predeploy]",
         description = {"Run the app's release and predeploy tasks (as recorded from its last build) again, against "
-                + "the image deployed now (dokku/APP:latest).",
+                + "the image of the app's deployed release, as Dokku names it (dokku/APP:latest, or the registry "
+                + "image and tag when the app is pushed to one).",
                 "The run takes the app's lock, honours its timeout and is recorded as a manual deploy; a predeploy "
                 + "task's changes are committed into the image, as at deploy time. Nothing is restarted. Exits "
                 + "non-zero when a task fails."})

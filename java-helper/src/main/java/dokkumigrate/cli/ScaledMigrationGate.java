@@ -4,6 +4,7 @@ import dokkumigrate.deploy.Background;
 import dokkumigrate.deploy.DeployFailure;
 import dokkumigrate.deploy.TaskCompanion;
 import dokkumigrate.plan.Plan;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.scan.BootMigrationReport;
@@ -23,9 +24,9 @@ final class ScaledMigrationGate {
         this.services = services;
     }
 
-    void check(String app, String imageTag, Settings settings, Plan plan) {
+    void check(String app, AppImage image, Settings settings, Plan plan) {
         if (settings.scaledMigrations() != Settings.ScaledMigrations.IGNORE) {
-            report(app, settings, scan(app, imageTag, plan));
+            report(app, settings, scan(app, image, plan));
         }
     }
 
@@ -34,16 +35,16 @@ final class ScaledMigrationGate {
      * a finding stops the deploy before anything runs; with {@code warn} the image is scanned while
      * the tasks run and the warnings follow their output, so the scan adds no time to the deploy.
      */
-    TaskCompanion besideTasks(String app, String imageTag, Settings settings, Plan plan) {
+    TaskCompanion besideTasks(String app, AppImage image, Settings settings, Plan plan) {
         return switch (settings.scaledMigrations()) {
             case IGNORE -> TaskCompanion.NONE;
-            case FAIL -> () -> check(app, imageTag, settings, plan);
+            case FAIL -> () -> check(app, image, settings, plan);
             case WARN -> new TaskCompanion() {
                 private CompletableFuture<BootMigrationReport> scanning;
 
                 @Override
                 public void beforeTasks() {
-                    scanning = Background.start("boot-migration scan of " + app, () -> scan(app, imageTag, plan));
+                    scanning = Background.start("boot-migration scan of " + app, () -> scan(app, image, plan));
                 }
 
                 @Override
@@ -54,13 +55,13 @@ final class ScaledMigrationGate {
         };
     }
 
-    private BootMigrationReport scan(String app, String imageTag, Plan plan) {
+    private BootMigrationReport scan(String app, AppImage image, Plan plan) {
         Platform platform = services.platform();
         Optional<String> procfileText = services.deployCopies().readProcfile(app)
                 .or(() -> platform.permanentProcfile(app));
         Procfile procfile = procfileText.map(Procfile::parse).orElse(Procfile.EMPTY);
         return services.bootMigrationScanner().orElseThrow().scan(app, procfile,
-                ProcessScale.of(platform.currentScale(app)), plan, platform.deployingImage(app, imageTag),
+                ProcessScale.of(platform.currentScale(app)), plan, image.name(),
                 Optional.of(platform.configEnv(app)));
     }
 

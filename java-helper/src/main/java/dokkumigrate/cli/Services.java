@@ -4,6 +4,7 @@ import dokkumigrate.adapters.docker.DockerAccess;
 import dokkumigrate.adapters.docker.DockerTaskRunner;
 import dokkumigrate.adapters.docker.ImageInspections;
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
+import dokkumigrate.adapters.dokku.DataDirStandingFiles;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
 import dokkumigrate.adapters.dokku.PropertyFileStore;
@@ -21,6 +22,7 @@ import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.Platform;
+import dokkumigrate.platform.StandingFiles;
 import dokkumigrate.run.TaskLocks;
 import dokkumigrate.run.TaskRunner;
 import java.time.Duration;
@@ -113,6 +115,10 @@ public final class Services implements AutoCloseable {
 
     public DeployCopies deployCopies() {
         return new DataDirDeployCopies(environment.libRoot(), environment.dokkuPid());
+    }
+
+    public StandingFiles standingFiles() {
+        return new DataDirStandingFiles(environment.libRoot());
     }
 
     public RunLogs logs() {

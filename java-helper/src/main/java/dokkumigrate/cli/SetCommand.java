@@ -1,12 +1,15 @@
 package dokkumigrate.cli;
 
+import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.platform.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
                 + "secret, shown only as scheme and host), notify-on (failure|always|never, default failure), "
                 + "notify-lines (output lines sent, 0 to 1000, default 20).",
                 "A VALUE of - for notify-url reads the URL from the first line of stdin, so it never shows in a "
-                + "process list: echo \"$URL\" | dokku migrate:set APP notify-url -"})
+                + "process list: echo \"$URL\" | dokku migrate:set APP notify-url -",
+                "Setting enabled to false hands the app's release and predeploy tasks back to Dokku's own runner: "
+                + "they go back into its standing Procfile and app.json exactly as they were."})
 final class SetCommand implements Callable<Integer> {
     @ParentCommand
     private MigrateHelper top;
@@ -67,6 +72,13 @@ final class SetCommand implements Callable<Integer> {
         if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
             value = firstLine(System.in);
         }
+        SettingsUpdate.validate(key, value);
+        TaskOwnership ownership = new TaskOwnership(services.properties(), () -> new HandBack(services.ledger(),
+                services.standingFiles(), services.console(), services.helper()), services::ledger,
+                services.console(), services.helper());
+        boolean enabling = key.equals(Setting.ENABLED.key());
+        Map<String, Boolean> before = enabling
+                ? ownership.enabled(app.map(List::of).orElseGet(() -> services.platform().apps())) : Map.of();
         SettingsUpdate.Change change = new SettingsUpdate(services.properties()).apply(app, key, value);
         Setting setting = change.setting();
         if (change.unset()) {
@@ -78,6 +90,10 @@ final class SetCommand implements Callable<Integer> {
             services.console().heading("Setting " + setting.key() + " to " + change.value());
         }
         change.warnings().forEach(services.console()::warn);
+        if (enabling) {
+            String why = "migrate:set " + app.orElse("--global") + " enabled " + (change.unset() ? "(unset)" : change.value());
+            return ownership.settle(before, why) ? 0 : 1;
+        }
         return 0;
     }
 

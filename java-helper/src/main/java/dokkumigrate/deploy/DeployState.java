@@ -88,6 +88,11 @@ public record DeployState(Kind kind, List<TaskState> tasks) {
         return String.join(", ", tasks.stream().map(TaskState::describe).toList());
     }
 
+    /** The tasks whose last attempt did not end in a state that lets the deploy go on (or that never ran). */
+    public List<TaskState> unrun() {
+        return tasks.stream().filter(t -> t.lastRun().map(r -> !r.state().letsDeployProceed()).orElse(true)).toList();
+    }
+
     /** The last attempt of the first task that stopped the deploy, if one did. */
     public Optional<TaskRun> failedRun() {
         return tasks.stream().map(TaskState::lastRun).flatMap(Optional::stream)

@@ -234,6 +234,13 @@ public final class Doctor {
         String finding = "Deploy #" + deploy.id() + " (" + deploy.origin().label() + ", " + deploy.createdAt() + ") is "
                 + state.kind().label() + ".";
         List<String> details = state.tasks().isEmpty() ? List.of() : List.of(state.describeTasks());
+        if (deploy.rolledOutAt().isPresent() && !state.unrun().isEmpty()) {
+            return Check.of("last-deploy", title, Verdict.FAILURE, finding + " It rolled out without running its "
+                    + String.join(" and ", state.unrun().stream().map(t -> t.task().phase().label()).toList())
+                    + " task: no release trigger reached the plugin, and Dokku's own runner found nothing (missed).",
+                    details, "Run the tasks now: dokku migrate:run " + app + "; if this repeats, check that the "
+                    + "plugin's post-release-builder and pre-deploy triggers are installed (dokku plugin:list)");
+        }
         switch (state.kind()) {
             case FAILED, TIMED_OUT -> {
                 TaskRun run = state.failedRun().orElseThrow();
@@ -251,7 +258,7 @@ public final class Doctor {
                         + app + " --phase " + run.phase().label());
             }
             case PLANNED -> {
-                return Check.of("last-deploy", title, Verdict.WARNING, finding + " Its tasks have not run.", details,
+                return Check.of("last-deploy", title, Verdict.WARNING, finding + " Its tasks have not run yet.", details,
                         "If no deploy is in progress, the build stopped before its release: deploy again");
             }
             default -> {
@@ -262,8 +269,15 @@ public final class Doctor {
 
     private Check imageCheck(String app) {
         String title = "Deployed image";
-        String image = platform.deployingImage(app, ManualRun.DEPLOYED_TAG);
+        String image;
         String id;
+        try {
+            image = platform.deployedImage(app).name();
+        } catch (RuntimeException e) {
+            return Check.of("image", title, Verdict.WARNING, "Dokku could not be asked for the deployed image of "
+                    + app + " (deployed-app-image-repo, deployed-app-image-tag, deployed-app-repository).",
+                    List.of(String.valueOf(e.getMessage())), "Run the doctor through dokku: dokku migrate:doctor " + app);
+        }
         try {
             id = runner.imageId(image);
         } catch (TaskRunner.RunnerException e) {
@@ -308,6 +322,15 @@ public final class Doctor {
     private Check nativeCheck(String id, String title, String app, Settings current, Optional<Plan> standing,
                               Phase phase, Optional<String> nativeCommand, String where) {
         if (nativeCommand.isEmpty()) {
+            Optional<String> taken = standing.flatMap(plan -> plan.task(phase)).map(t -> t.command());
+            if (!current.enabled() && taken.isPresent()) {
+                return Check.of(id, title, Verdict.FAILURE, "Neither runner runs the " + phase.label() + " task of "
+                        + app + ": migrate is disabled for it, and Dokku's own runner finds no " + phase.label()
+                        + " task in " + where + ", which the plugin took it out of.",
+                        List.of(phase.label() + ": " + TerminalText.escape(taken.get())), "Hand it back to Dokku: "
+                        + "dokku migrate:set " + app + " enabled false (puts it back as it was), or let the plugin "
+                        + "run it again: dokku migrate:set " + app + " enabled true");
+            }
             return Check.ok(id, title, "Dokku's own runner finds no " + phase.label() + " task (" + where + ")"
                     + (current.enabled() ? ": only the plugin runs it." : "."), List.of());
         }
@@ -316,23 +339,18 @@ public final class Doctor {
             return Check.ok(id, title, "Dokku's own runner runs the " + phase.label() + " task from " + where
                     + " (migrate is disabled for " + app + ").", details);
         }
-        boolean pluginRunsIt = standing.flatMap(plan -> plan.task(phase)).isPresent();
-        if (pluginRunsIt) {
-            return Check.of(id, title, Verdict.FAILURE, "Dokku's own runner would run the " + phase.label()
-                    + " task from " + where + " on a release without a build (config:set, ps:start), and the plugin "
-                    + "runs it too: it would run twice.", details, "Rebuild the app (dokku ps:rebuild " + app
-                    + ") so the plugin takes the task out of Dokku's copy again");
-        }
-        return Check.of(id, title, Verdict.WARNING, "Dokku's own runner still runs the " + phase.label()
-                + " task from " + where + ": no build since the plugin was installed has recorded it.", details,
-                "Deploy once (git push, or dokku ps:rebuild " + app + ") for the plugin to take it over");
+        return Check.of(id, title, Verdict.WARNING, "Dokku's own runner still finds the " + phase.label()
+                + " task in " + where + ": on the next release without a build (config:set, ps:start) it runs it "
+                + "there, without the plugin's lock, timeout or record; the plugin then takes it over (it never "
+                + "runs twice).", details, "Nothing is needed; to have the plugin run it from the very next release, "
+                + "rebuild the app: dokku ps:rebuild " + app);
     }
 
     private Check bootMigrationCheck(String app, Settings current, Plan standing) {
         String title = "Migrations at boot";
-        String image = platform.deployingImage(app, ManualRun.DEPLOYED_TAG);
         BootMigrationReport report;
         try {
+            String image = platform.deployedImage(app).name();
             Procfile procfile = platform.permanentProcfile(app).map(Procfile::parse).orElse(Procfile.EMPTY);
             ProcessScale scale = ProcessScale.of(platform.currentScale(app));
             report = bootScanner.orElseThrow().scan(app, procfile, scale, standing, image,

@@ -5,6 +5,7 @@ import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.run.TaskRunner;
@@ -12,14 +13,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code migrate:run}: runs the app's standing tasks again against the image deployed now, as a
+ * {@code migrate:run}: runs the app's standing tasks again against the image of the app's deployed
+ * release (as Dokku resolves it: a registry's repository, image repo and tag included), as a
  * new deploy of origin manual, through {@link Release}, so with the same claim, lock, timeout and
  * recording as a deploy. A predeploy task is committed into the image, as at deploy time.
  */
 public final class ManualRun {
-    /** The image tag a manual run uses: the one Dokku's deployed containers run from. */
-    public static final String DEPLOYED_TAG = "latest";
-
     private final Ledger ledger;
     private final TaskRunner runner;
     private final Platform platform;
@@ -60,8 +59,8 @@ public final class ManualRun {
                     + ". Its tasks: " + String.join(", ", ledger.planOf(standing.id()).tasks().stream()
                             .map(t -> t.phase().label()).toList()))));
         }
-        String image = platform.deployingImage(app, DEPLOYED_TAG);
-        if (runner.imageId(image).isEmpty()) {
+        AppImage image = platform.deployedImage(app);
+        if (runner.imageId(image.name()).isEmpty()) {
             throw new Refused(app + " has no deployed image (" + image + " does not exist), so there is nothing to run "
                     + "its tasks in. Deploy it first (git push, or dokku ps:rebuild " + app + ")");
         }
@@ -70,8 +69,8 @@ public final class ManualRun {
         return ledger.recordPlan(app, key, Deploy.Origin.MANUAL, trigger, plan);
     }
 
-    /** Runs a deploy recorded by {@link #prepare}; whether every task succeeded. */
+    /** Runs a deploy recorded by {@link #prepare} in the app's deployed image; whether every task succeeded. */
     public boolean run(Deploy deploy, Settings settings) {
-        return release.run(deploy, DEPLOYED_TAG, settings) == Release.Result.PROCEED;
+        return release.run(deploy, platform.deployedImage(deploy.app()), settings) == Release.Result.PROCEED;
     }
 }

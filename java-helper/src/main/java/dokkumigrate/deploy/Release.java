@@ -12,6 +12,7 @@ import dokkumigrate.output.TerminalText;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.run.LockChoice;
@@ -107,17 +108,20 @@ public final class Release {
                 .map(plan -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, plan));
     }
 
-    /** Runs every task of the deploy that has not run yet; returns whether the deploy may go on. */
-    public Result run(Deploy deploy, String imageTag, Settings settings) {
-        return run(deploy, imageTag, settings, TaskCompanion.NONE);
+    /**
+     * Runs every task of the deploy that has not run yet in {@code image}, the image Dokku is
+     * releasing; returns whether the deploy may go on.
+     */
+    public Result run(Deploy deploy, AppImage image, Settings settings) {
+        return run(deploy, image, settings, TaskCompanion.NONE);
     }
 
     /**
-     * As {@link #run(Deploy, String, Settings)}, with {@code companion} done under the lock, once,
+     * As {@link #run(Deploy, AppImage, Settings)}, with {@code companion} done under the lock, once,
      * when some task is left to run: a caller that finds every task of the deploy already done
      * (a concurrent or repeated hook) returns the recorded result without it.
      */
-    public Result run(Deploy deploy, String imageTag, Settings settings, TaskCompanion companion) {
+    public Result run(Deploy deploy, AppImage appImage, Settings settings, TaskCompanion companion) {
         String app = deploy.app();
         Plan plan = ledger.planOf(deploy.id());
         if (plan.isEmpty()) {
@@ -130,7 +134,7 @@ public final class Release {
             // a repeated or concurrent hook of a deploy whose tasks have all ended: their result, no lock
             return reportEarlierRuns(app, plan, recorded);
         }
-        String image = platform.deployingImage(app, imageTag);
+        String image = appImage.name();
         LockChoice lock = lockChooser.choose(app, settings);
         lock.notice().ifPresent(notice -> console.step("Notice: " + notice));
         String lockKey = lock.key();
@@ -145,7 +149,7 @@ public final class Release {
                 Map<Phase, TaskRun> earlier = latestRuns(deploy);
                 TaskInputs inputs = null;
                 if (plan.tasks().stream().anyMatch(task -> isLeftToRun(earlier.get(task.phase())))) {
-                    inputs = TaskInputs.askInBackground(platform, runner, app, imageTag, image);
+                    inputs = TaskInputs.askInBackground(platform, runner, app, appImage.tag(), image);
                     companion.beforeTasks();
                 }
                 Result result = Result.PROCEED;

@@ -4,11 +4,15 @@ import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
+import dokkumigrate.output.TerminalText;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * post-deploy: marks the deploy whose tasks ran as rolled out, or records a restart, scale or
  * redeploy of the current image (post-deploy fires for those too, with no release before it).
+ * A release whose tasks were planned but never ran (no release trigger reached the plugin) is
+ * said loudly and recorded as missed, so that {@code migrate:doctor} fails; the deploy goes on.
  */
 public final class Rollout {
     private final Ledger ledger;
@@ -24,11 +28,30 @@ public final class Rollout {
     public void rolledOut(String app, DeployKey key, String imageTag) {
         Optional<Deploy> deploy = ledger.findDeploy(app, key);
         if (deploy.isPresent()) {
-            ledger.markRolledOut(deploy.get().id(), helper.clock().instant());
-            console.detail("migrate: deploy #" + deploy.get().id() + " of " + app + " rolled out");
+            long id = deploy.get().id();
+            ledger.markRolledOut(id, helper.clock().instant());
+            List<DeployState.TaskState> unrun = DeployState.of(ledger.planOf(id), ledger.runsOf(id)).unrun();
+            if (unrun.isEmpty()) {
+                console.detail("migrate: deploy #" + id + " of " + app + " rolled out");
+            } else {
+                reportMissed(app, id, unrun);
+            }
         } else {
             ledger.recordEvent(app, "restart", "containers of image tag " + (imageTag.isEmpty() ? "latest" : imageTag)
                     + " (re)started without a release: restart, scale or redeploy", helper.clock().instant());
         }
+    }
+
+    private void reportMissed(String app, long deployId, List<DeployState.TaskState> unrun) {
+        List<String> tasks = unrun.stream().map(t -> t.task().phase().label() + " (" + t.task().source().label()
+                + ": " + TerminalText.escape(t.task().command()) + "): "
+                + t.lastRun().map(r -> r.state().label() + " (run #" + r.id() + ")").orElse("not run")).toList();
+        console.warn("migrate: the release of " + app + " (deploy #" + deployId + ") rolled out, but its tasks did not run:");
+        tasks.forEach(task -> console.warn("  " + task));
+        console.warn("The plugin had taken them out of Dokku's copies and no release trigger reached it, so neither "
+                + "Dokku nor the plugin ran them.");
+        console.warn("Run them now: dokku migrate:run " + app + "; then check: dokku migrate:doctor " + app);
+        ledger.recordEvent(app, "missed", "deploy #" + deployId + " rolled out without running "
+                + String.join(", ", unrun.stream().map(t -> t.task().phase().label()).toList()), helper.clock().instant());
     }
 }

@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * post-extract: takes the deploy's release and predeploy tasks over from Dokku. The plan is
  * recorded first (so nothing is lost), then the tasks are removed from this deploy's Procfile
  * and app.json copies (so Dokku's own runner finds nothing), then Dokku is asked, through its
- * own {@code procfile-get-command}, to confirm that no release task is left for it.
+ * own {@code procfile-get-command}, to confirm that no release task is left for it. Both copies,
+ * as found and as left, are kept in the ledger: core-post-deploy makes them the app's standing
+ * copies, and {@link HandBack} puts back exactly what was taken.
  */
 public final class Takeover {
     private final Supplier<Ledger> ledger;
@@ -51,6 +53,8 @@ public final class Takeover {
             return earlier.get();
         }
         Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, plan);
+        // kept before the copies change, so that a hand-back can always put back what was taken
+        ledger.recordTakenCopies(deploy.id(), TakenCopies.of(procfile, appJson, extraction));
         console.step("Taking over deployment tasks of " + app);
         if (plan.isEmpty()) {
             console.detail("No release or predeploy task found");

@@ -73,6 +73,12 @@ public interface Ledger extends AutoCloseable {
 
     void markRolledOut(long deployId, Instant at);
 
+    /** Keeps what the plugin took out of a deploy's Procfile/app.json copies, to put it back on hand-back. */
+    void recordTakenCopies(long deployId, List<TakenCopy> copies);
+
+    /** The app's taken copies of {@code file}, newest deploy first, at most {@code limit}. */
+    List<TakenCopy.Recorded> takenCopies(String app, dokkumigrate.plan.Phase.Source file, int limit);
+
     /** Records something that happened to an app outside a deploy (restart, scale, unlock...). */
     void recordEvent(String app, String kind, String detail, Instant at);
 

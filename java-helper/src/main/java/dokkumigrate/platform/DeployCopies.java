@@ -24,4 +24,10 @@ public interface DeployCopies {
     String procfilePath(String app);
 
     String appJsonPath(String app);
+
+    /**
+     * Whether this Dokku invocation has per-deploy copies (or {@code .missing} markers) at all: a
+     * build wrote them at core-post-extract; a release without a build (config change, start) has none.
+     */
+    boolean present(String app);
 }

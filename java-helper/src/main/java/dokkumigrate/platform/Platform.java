@@ -10,8 +10,19 @@ public interface Platform {
     /** Whether the app exists ({@code $DOKKU_ROOT/APP}). */
     boolean appExists(String app);
 
-    /** The deploying image for a tag, as Dokku names it: {@code dokku/APP:TAG}. */
-    String deployingImage(String app, String imageTag);
+    /**
+     * The image a release trigger given only a tag works on, as common's {@code get_app_image_name}
+     * names it: {@code dokku/APP:TAG} ({@code latest} for an empty tag).
+     */
+    AppImage appImage(String app, String imageTag);
+
+    /**
+     * The image of the app's deployed release, as common's {@code get_deploying_app_image_name}
+     * resolves it: {@code deployed-app-repository}, then {@code deployed-app-image-repo} (else
+     * {@code dokku/APP}), then {@code deployed-app-image-tag} (else {@code latest}); a registry's
+     * push-on-release and custom image repo change all three.
+     */
+    AppImage deployedImage(String app);
 
     /** The app's config (secrets included): never to be put on a command line or in the ledger. */
     Map<String, String> configEnv(String app);

@@ -99,9 +99,10 @@ class DoctorCommandTest {
         assertEquals(0, result.exitCode(), result.toString());
         assertEquals(app, result.json().get("app").asText());
         Map<String, JsonNode> checks = checks(result);
+        // the deployed image is asked from Dokku, which this host does not run: no image, so no boot scan
         assertEquals(List.of("ledger", "settings", "lock", "plan", "last-deploy", "notifications", "image",
-                "native-release", "native-predeploy", "boot-migrations"), new ArrayList<>(checks.keySet()));
-        for (String id : List.of("ledger", "settings", "lock", "plan", "last-deploy", "notifications", "image",
+                "native-release", "native-predeploy"), new ArrayList<>(checks.keySet()));
+        for (String id : List.of("ledger", "settings", "lock", "plan", "last-deploy", "notifications",
                 "native-predeploy")) {
             assertEquals("ok", checks.get(id).get("verdict").asText(), checks.get(id).toString());
             assertTrue(checks.get(id).get("next_step").isNull(), checks.get(id).toString());
@@ -114,7 +115,7 @@ class DoctorCommandTest {
         assertEquals(List.of("predeploy succeeded (run #" + predeploy.id() + "), release succeeded (run #"
                 + release.id() + ")"), texts(checks.get("last-deploy").get("details")));
         assertEquals("The app." + app + " lock is free.", checks.get("lock").get("finding").asText());
-        assertEquals(image + " exists.", checks.get("image").get("finding").asText());
+        assertEquals("warning", checks.get("image").get("verdict").asText());
     }
 
     @Test
@@ -184,7 +185,7 @@ class DoctorCommandTest {
     }
 
     @Test
-    void aPredeployStillInThePermanentAppJsonWouldRunTwice() {
+    void aPredeployStillInThePermanentAppJsonIsDokkusOnceThenThePlugins() {
         deployedImage();
         host.deploy(app, Deploy.Origin.EXTRACTED, PLAN);
         host.writeDataFile("app-json", app, "app.json",
@@ -192,15 +193,29 @@ class DoctorCommandTest {
 
         CommandHost.Result result = host.run("doctor", app, "--format", "json");
 
+        JsonNode check = checks(result).get("native-predeploy");
+        assertEquals("warning", check.get("verdict").asText());
+        assertEquals("Dokku's own runner still finds the predeploy task in scripts.dokku.predeploy of the permanent "
+                + "app.json: on the next release without a build (config:set, ps:start) it runs it there, without the "
+                + "plugin's lock, timeout or record; the plugin then takes it over (it never runs twice).",
+                check.get("finding").asText());
+        assertEquals(List.of("predeploy: rake assets:precompile"), texts(check.get("details")));
+    }
+
+    @Test
+    void aTaskTheDisabledPluginTookAndNeverGaveBackFails() {
+        deployedImage();
+        host.deploy(app, Deploy.Origin.EXTRACTED, PLAN);
+        host.writeProperty(app, "enabled", "false");
+
+        CommandHost.Result result = host.run("doctor", app, "--format", "json");
+
         assertEquals(1, result.exitCode(), result.toString());
         JsonNode check = checks(result).get("native-predeploy");
         assertEquals("failure", check.get("verdict").asText());
-        assertEquals("Dokku's own runner would run the predeploy task from scripts.dokku.predeploy of the permanent "
-                + "app.json on a release without a build (config:set, ps:start), and the plugin runs it too: it would "
-                + "run twice.", check.get("finding").asText());
-        assertEquals(List.of("predeploy: rake assets:precompile"), texts(check.get("details")));
-        assertEquals("Rebuild the app (dokku ps:rebuild " + app + ") so the plugin takes the task out of Dokku's copy "
-                + "again", check.get("next_step").asText());
+        assertEquals("Neither runner runs the predeploy task of " + app + ": migrate is disabled for it, and Dokku's "
+                + "own runner finds no predeploy task in scripts.dokku.predeploy of the permanent app.json, which the "
+                + "plugin took it out of.", check.get("finding").asText());
     }
 
     @Test

@@ -1,12 +1,20 @@
 package dokkumigrate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.TakenCopy;
+import dokkumigrate.plan.Phase;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.Task;
 import dokkumigrate.platform.Setting;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,5 +187,34 @@ class SetCommandTest {
         assertEquals(2, flag.exitCode(), flag.toString());
         assertEquals(" !     Unknown option: '--bogus'\n !     See: dokku migrate:help\n", flag.stderr());
         assertEquals(List.of(), host.propertyFiles());
+    }
+
+    @Test
+    void enabledFalseHandsTheTasksBackAndTrueSaysWhenThePluginTakesThemAgain() throws Exception {
+        host.app("api");
+        Deploy build = host.deploy("web", Deploy.Origin.EXTRACTED, Plan.of(new Task(Phase.RELEASE, "rake db:migrate")));
+        host.ledger().recordTakenCopies(build.id(), List.of(new TakenCopy(Phase.Source.PROCFILE,
+                Optional.of("web: x\nrelease: rake db:migrate\n".getBytes(StandardCharsets.UTF_8)),
+                Optional.of("web: x\n".getBytes(StandardCharsets.UTF_8)))));
+        host.writeDataFile("ps", "web", "Procfile", "web: x\n");
+        Path procfile = host.libRoot.resolve("data/ps/web/Procfile");
+
+        CommandHost.Result disabled = host.run("set", "--global", "enabled", "false");
+
+        assertEquals(0, disabled.exitCode(), disabled.toString());
+        assertEquals("=====> Setting enabled to false\n"
+                + "-----> Handing the deployment tasks of web back to Dokku (migrate:set --global enabled false)\n"
+                + "       release entry put back into " + procfile + "\n"
+                + "       Dokku's own runner runs them from the next release (git push, ps:rebuild, config:set, ps:start)\n",
+                disabled.stdout());
+        assertEquals("web: x\nrelease: rake db:migrate\n", Files.readString(procfile));
+
+        CommandHost.Result enabled = host.run("set", "web", "enabled", "true");
+
+        assertEquals(0, enabled.exitCode(), enabled.toString());
+        assertTrue(enabled.stdout().contains("-----> migrate takes the deployment tasks of web over again at its next "
+                + "release\n"), enabled.stdout());
+        assertEquals("web: x\nrelease: rake db:migrate\n", Files.readString(procfile), "taken at the next release");
+        assertFalse(enabled.stdout().contains(" api "), "api stays disabled by the global value: " + enabled.stdout());
     }
 }

@@ -1,5 +1,6 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +31,13 @@ class FakeDokku implements Platform {
     }
 
     @Override
-    public String deployingImage(String app, String imageTag) {
-        return image;
+    public AppImage appImage(String app, String imageTag) {
+        return new AppImage(image);
+    }
+
+    @Override
+    public AppImage deployedImage(String app) {
+        return new AppImage(image);
     }
 
     @Override

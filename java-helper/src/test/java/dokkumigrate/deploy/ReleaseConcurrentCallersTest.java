@@ -17,6 +17,7 @@ import dokkumigrate.output.Console;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
@@ -80,8 +81,8 @@ class ReleaseConcurrentCallersTest {
     void theWorkBeforeTheTasksRunsOnceWithTheTasksAndNotForALaterCaller() {
         Deploy deploy = record(1);
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
 
         assertEquals(1, scans.get());
         assertEquals(1, ledger.runsOf(deploy.id()).size());
@@ -94,7 +95,7 @@ class ReleaseConcurrentCallersTest {
 
         try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
-            assertEquals(Release.Result.ABORT, release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
+            assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
         }
 
         assertEquals(0, scans.get());
@@ -108,7 +109,7 @@ class ReleaseConcurrentCallersTest {
         CompletableFuture<Release.Result> waiting;
         try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
-            waiting = CompletableFuture.supplyAsync(() -> release.run(deploy, "latest", DEFAULTS, scans::incrementAndGet));
+            waiting = CompletableFuture.supplyAsync(() -> release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
             awaitOutput("Waiting for the app.app lock", waiting);
             // the holder (this test) runs the task while the caller waits
             finishRelease(deploy, RunState.SUCCEEDED, 0);
@@ -125,7 +126,7 @@ class ReleaseConcurrentCallersTest {
     void aFailureBeforeTheTasksStopsTheDeployWithNothingRun() {
         Deploy deploy = record(4);
 
-        DeployFailure failure = assertThrows(DeployFailure.class, () -> release.run(deploy, "latest", DEFAULTS, () -> {
+        DeployFailure failure = assertThrows(DeployFailure.class, () -> release.run(deploy, image(), DEFAULTS, () -> {
             throw new DeployFailure("a process that runs more than once migrates at boot");
         }));
 
@@ -155,5 +156,10 @@ class ReleaseConcurrentCallersTest {
         TaskRun claimed = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim("dokku/app:latest", "sha256:1",
                 "other-host", 4242, "{run}.log", Instant.now()));
         ledger.finish(claimed.id(), new RunOutcome(state, exitCode, new byte[0], 0, ""), Instant.now());
+    }
+
+    /** The image the release runs in: the one the stand-in Dokku names. */
+    private AppImage image() {
+        return new AppImage(TestImages.busybox());
     }
 }

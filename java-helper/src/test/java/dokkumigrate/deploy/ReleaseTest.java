@@ -20,6 +20,7 @@ import dokkumigrate.output.Console;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
@@ -85,8 +86,8 @@ class ReleaseTest {
                 Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; echo released"),
                         new Task(Phase.PREDEPLOY, "echo predeploy >> /marks/count")));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS));
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         assertEquals(List.of("predeploy", "release"), Files.readAllLines(marks.resolve("count")));
         List<TaskRun> runs = ledger.runsOf(deploy.id());
@@ -107,8 +108,8 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(101, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "echo boom; exit 3")));
 
-        assertEquals(Release.Result.ABORT, release.run(deploy, "latest", DEFAULTS));
-        assertEquals(Release.Result.ABORT, release.run(deploy, "latest", DEFAULTS));
+        assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS));
+        assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS));
 
         List<TaskRun> runs = ledger.runsOf(deploy.id());
         assertEquals(1, runs.size(), "the failed task is not run again for the same deploy");
@@ -126,7 +127,7 @@ class ReleaseTest {
                 Plan.of(new Task(Phase.RELEASE, "sleep 600")));
         Settings shortTimeout = new Settings(true, Duration.ofSeconds(2), "", Settings.ScaledMigrations.WARN, 1024, 1000);
 
-        assertEquals(Release.Result.ABORT, release.run(deploy, "latest", shortTimeout));
+        assertEquals(Release.Result.ABORT, release.run(deploy, image(), shortTimeout));
 
         TaskRun run = ledger.runsOf(deploy.id()).get(0);
         assertEquals(RunState.TIMED_OUT, run.state());
@@ -138,13 +139,13 @@ class ReleaseTest {
     void aReleaseWithoutABuildRunsTheStandingPlanOnceMore() {
         Deploy built = ledger.recordPlan("app", new DeployKey(103, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "echo run >> /marks/count")));
-        assertEquals(Release.Result.PROCEED, release.run(built, "latest", DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(built, image(), DEFAULTS));
 
         Deploy configChange = release.deployFor("app", new DeployKey(104, "x"), "").orElseThrow();
 
         assertEquals(Deploy.Origin.STANDING, configChange.origin());
-        assertEquals(Release.Result.PROCEED, release.run(configChange, "latest", DEFAULTS));
-        assertEquals(Release.Result.PROCEED, release.run(configChange, "latest", DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
         assertEquals(2, ledger.runsOf(built.id()).size() + ledger.runsOf(configChange.id()).size());
     }
 
@@ -169,7 +170,7 @@ class ReleaseTest {
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
 
-        DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, "latest", DEFAULTS));
+        DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, image(), DEFAULTS));
 
         TaskRun run = ledger.runsOf(deploy.id()).get(0);
         assertTrue(failure.getMessage().startsWith("The release task of app ended (succeeded) but the ledger could not "
@@ -178,7 +179,7 @@ class ReleaseTest {
         assertEquals(1, failure.getSuppressed().length, "the lock-holder failure is kept, not thrown instead");
         assertEquals(RunState.RUNNING, run.state());
         assertEquals(Release.Result.PROCEED, release.run(ledger.recordPlan("app", new DeployKey(108, "x"),
-                Deploy.Origin.EXTRACTED, "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), "latest", DEFAULTS));
+                Deploy.Origin.EXTRACTED, "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), image(), DEFAULTS));
         assertEquals(RunState.INTERRUPTED, ledger.findRun(run.id()).orElseThrow().state());
     }
 
@@ -193,7 +194,7 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(106, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "printf %s \"$SECRET_TOKEN\" > /marks/secret")));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         assertEquals("s3cr3t-value", Files.readString(marks.resolve("secret")));
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("s3cr3t-value"));
@@ -227,7 +228,7 @@ class ReleaseTest {
                         notice.ended(d, run, output);
                     });
 
-            assertEquals(Release.Result.ABORT, told.run(deploy, "latest", DEFAULTS));
+            assertEquals(Release.Result.ABORT, told.run(deploy, image(), DEFAULTS));
 
             assertEquals(List.of("succeeded", "failed"), recordedWhenTold, "told after the end was recorded");
             List<TaskRun> runs = ledger.runsOf(deploy.id());
@@ -259,7 +260,7 @@ class ReleaseTest {
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(),
                 (d, run, output) -> told.add(run.id() + " " + run.state().label()));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, "latest", DEFAULTS));
+        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         TaskRun rerun = ledger.runsOf(deploy.id()).get(1);
         assertEquals(List.of(stale.id() + " interrupted", rerun.id() + " succeeded"), told);
@@ -276,7 +277,7 @@ class ReleaseTest {
                 new Console(out, err, false), Helper.current("test-host"), inFlight,
                 (d, run, output) -> told.add(run.state().label() + ": " + run.detail()));
         java.util.concurrent.CompletableFuture<Release.Result> running =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> release.run(deploy, "latest", DEFAULTS));
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> release.run(deploy, image(), DEFAULTS));
         while (!Files.exists(marks.resolve("started"))) {
             assertFalse(running.isDone(), "the task ended before it was stopped: " + err);
             Thread.sleep(100);
@@ -292,5 +293,10 @@ class ReleaseTest {
         assertEquals("stopped by a signal to the helper", run.detail());
         assertEquals("started\n", new String(ledger.outputTail(run.id()), StandardCharsets.UTF_8));
         assertEquals(List.of("interrupted: stopped by a signal to the helper"), told);
+    }
+
+    /** The image the release runs in: the one the stand-in Dokku names. */
+    private AppImage image() {
+        return dokku.appImage("app", "latest");
     }
 }

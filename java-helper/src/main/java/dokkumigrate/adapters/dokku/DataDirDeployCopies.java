@@ -10,10 +10,8 @@ import java.nio.charset.CodingErrorAction;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 
 /** The per-deploy copies in Dokku's data directories, named after DOKKU_PID. */
@@ -79,14 +77,11 @@ public final class DataDirDeployCopies implements DeployCopies {
     }
 
     private static Optional<String> read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        Optional<byte[]> content = DataFiles.read(file);
+        if (content.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
+        byte[] bytes = content.get();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -106,23 +101,17 @@ public final class DataDirDeployCopies implements DeployCopies {
         return Optional.of(out.flip().toString());
     }
 
-    /** Writes beside the file and renames over it, keeping its permissions: never a half-written copy. */
     private static void replace(Path file, String text) {
-        try {
-            Path temporary = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.writeString(temporary, text, StandardCharsets.UTF_8);
-                try {
-                    Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
-                } catch (NoSuchFileException absent) {
-                    Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temporary);
+        DataFiles.replace(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public boolean present(String app) {
+        for (Path copy : List.of(procfile(app), appJson(app))) {
+            if (Files.exists(copy) || Files.exists(copy.resolveSibling(copy.getFileName() + ".missing"))) {
+                return true;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + file, e);
         }
+        return false;
     }
 }

@@ -3,6 +3,7 @@ package dokkumigrate.adapters.dokku;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.run.ShellWords;
 import java.io.IOException;
@@ -40,8 +41,25 @@ public final class PlugnPlatform implements Platform {
     }
 
     @Override
-    public String deployingImage(String app, String imageTag) {
-        return "dokku/" + app + ":" + (imageTag.isEmpty() ? "latest" : imageTag);
+    public AppImage appImage(String app, String imageTag) {
+        return new AppImage(appImageRepo(app) + ":" + (imageTag.isEmpty() ? "latest" : imageTag));
+    }
+
+    @Override
+    public AppImage deployedImage(String app) {
+        return deployedImage(app, trigger("deployed-app-repository", app), trigger("deployed-app-image-repo", app),
+                trigger("deployed-app-image-tag", app));
+    }
+
+    /** get_deploying_app_image_name from the three triggers' answers (each may be empty). */
+    static AppImage deployedImage(String app, String repository, String repo, String tag) {
+        return new AppImage(repository.strip() + (repo.isBlank() ? appImageRepo(app) : repo.strip()) + ":"
+                + (tag.isBlank() ? "latest" : tag.strip()));
+    }
+
+    /** common's {@code get_app_image_repo}: where Dokku's builders put an app's images. */
+    private static String appImageRepo(String app) {
+        return "dokku/" + app;
     }
 
     @Override
@@ -189,7 +207,12 @@ public final class PlugnPlatform implements Platform {
     private ProcessRunner.Result call(String name, String... args) {
         List<String> argv = new ArrayList<>(List.of("plugn", "trigger", name));
         argv.addAll(List.of(args));
-        return processes.run(argv, Map.of(), new byte[0], null);
+        try {
+            return processes.run(argv, Map.of(), new byte[0], null);
+        } catch (java.io.UncheckedIOException e) {
+            throw new PlatformException("Dokku's " + name + " trigger could not be called (" + e.getMessage()
+                    + "); run this through dokku, on the Dokku host");
+        }
     }
 
     private static String checked(String name, ProcessRunner.Result result) {

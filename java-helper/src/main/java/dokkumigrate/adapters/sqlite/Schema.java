@@ -102,6 +102,16 @@ final class Schema {
             );
             CREATE INDEX applied_migrations_by_run ON applied_migrations (run_id, id);
             CREATE INDEX applied_migrations_by_migration ON applied_migrations (migration_id);
+            """,
+            // 4: what the plugin took out of each deploy's Procfile/app.json copies, to hand it back byte-exact
+            """
+            CREATE TABLE taken_copies (
+                deploy_id INTEGER NOT NULL REFERENCES deploys (id) ON DELETE CASCADE,
+                file      TEXT    NOT NULL CHECK (file IN ('Procfile', 'app.json')),
+                original  BLOB,
+                stripped  BLOB,
+                PRIMARY KEY (deploy_id, file)
+            );
             """);
 
     static int latestVersion() {

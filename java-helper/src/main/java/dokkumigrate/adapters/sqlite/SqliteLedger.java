@@ -6,6 +6,7 @@ import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
+import dokkumigrate.ledger.TakenCopy;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
@@ -397,6 +398,20 @@ public final class SqliteLedger implements Ledger {
     }
 
     @Override
+    public void recordTakenCopies(long deployId, List<TakenCopy> copies) {
+        write("keep the Procfile/app.json copies of deploy " + deployId, c -> {
+            TakenCopiesTable.insert(c, deployId, copies);
+            return null;
+        });
+    }
+
+    @Override
+    public List<TakenCopy.Recorded> takenCopies(String app, Phase.Source file, int limit) {
+        return query("read the " + file.label() + " copies kept for " + app,
+                c -> TakenCopiesTable.ofApp(c, app, file, limit));
+    }
+
+    @Override
     public void recordEvent(String app, String kind, String detail, Instant at) {
         update("record a " + kind + " of " + app,
                 "INSERT INTO events (app, kind, detail, at) VALUES (?, ?, ?, ?)", app, kind, detail, at.toEpochMilli());
@@ -530,6 +545,7 @@ public final class SqliteLedger implements Ledger {
                 }
                 execute(c, "INSERT INTO tasks (deploy_id, phase, command) SELECT ?, phase, command FROM tasks "
                         + "WHERE deploy_id = ?", newId, oldId);
+                TakenCopiesTable.copy(c, oldId, newId);
                 for (TaskRun run : selectRuns(c, "deploy_id = ? ORDER BY id", oldId)) {
                     long newRunId;
                     try (PreparedStatement s = c.prepareStatement(

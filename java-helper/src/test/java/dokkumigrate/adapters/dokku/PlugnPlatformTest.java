@@ -57,4 +57,18 @@ class PlugnPlatformTest {
     void noArgumentsGiveNone() {
         assertEquals(List.of(), PlugnPlatform.withoutFilteredFlags(List.of()));
     }
+
+    @Test
+    void theDeployedImageIsDokkusOwnWhenNoPluginAnswers() {
+        assertEquals("dokku/shop:latest", PlugnPlatform.deployedImage("shop", "", "", "").name());
+        // registry without a custom repo always answers dokku/APP, and an empty line for the server
+        assertEquals("dokku/shop:latest", PlugnPlatform.deployedImage("shop", "\n", "dokku/shop\n", "").name());
+    }
+
+    @Test
+    void theDeployedImageFollowsARegistrysRepositoryRepoAndTag() {
+        assertEquals("registry.example.com/acme/shop:7",
+                PlugnPlatform.deployedImage("shop", "registry.example.com/\n", "acme/shop\n", "7\n").name());
+        assertEquals("acme/shop:latest", PlugnPlatform.deployedImage("shop", "", "acme/shop", "").name());
+    }
 }

@@ -1,0 +1,99 @@
+package dokkumigrate.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.ledger.Deploy;
+import dokkumigrate.ledger.DeployKey;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.output.Console;
+import dokkumigrate.plan.Phase;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.Task;
+import dokkumigrate.run.RunOutcome;
+import dokkumigrate.run.RunState;
+import dokkumigrate.run.TaskRun;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** post-deploy's record of a rollout, and of a release whose tasks never ran. */
+class RolloutTest {
+    private static final Plan PLAN = Plan.of(new Task(Phase.PREDEPLOY, "rake assets"),
+            new Task(Phase.RELEASE, "rake db:migrate"));
+    private static final DeployKey KEY = new DeployKey(7, "x");
+
+    @TempDir
+    Path dir;
+    private SqliteLedger ledger;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private Rollout rollout;
+
+    @BeforeEach
+    void setUp() {
+        ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
+        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        ledger.close();
+    }
+
+    private void ended(Deploy deploy, Phase phase, RunState state) {
+        TaskRun run = ledger.claim(deploy.id(), phase, new Ledger.RunClaim("dokku/app:latest", "", "h", 1, "",
+                Instant.now()));
+        ledger.finish(run.id(), new RunOutcome(state, 0, new byte[0], 0, ""), Instant.now());
+    }
+
+    private List<String> events() {
+        return ledger.events("app", 10).stream().map(e -> e.kind() + ": " + e.detail()).toList();
+    }
+
+    @Test
+    void aDeployWhoseTasksRanRollsOutQuietly() {
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
+        ended(deploy, Phase.RELEASE, RunState.SKIPPED);
+
+        rollout.rolledOut("app", KEY, "latest");
+
+        assertEquals("       migrate: deploy #" + deploy.id() + " of app rolled out\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(), events());
+    }
+
+    @Test
+    void aDeployThatRolledOutWithATaskUnrunIsSaidLoudlyAndRecordedMissed() {
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
+
+        rollout.rolledOut("app", KEY, "latest");
+
+        assertEquals(" !     migrate: the release of app (deploy #" + deploy.id() + ") rolled out, but its tasks did not run:\n"
+                + " !       release (Procfile: rake db:migrate): not run\n"
+                + " !     The plugin had taken them out of Dokku's copies and no release trigger reached it, so neither "
+                + "Dokku nor the plugin ran them.\n"
+                + " !     Run them now: dokku migrate:run app; then check: dokku migrate:doctor app\n",
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("missed: deploy #" + deploy.id() + " rolled out without running release"), events());
+        assertTrue(ledger.findDeploy(deploy.id()).orElseThrow().rolledOutAt().isPresent());
+    }
+
+    @Test
+    void aRestartWithoutARecordedReleaseIsAnEvent() {
+        rollout.rolledOut("app", KEY, "");
+
+        assertEquals(List.of("restart"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+}
