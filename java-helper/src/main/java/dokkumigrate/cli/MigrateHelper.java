@@ -3,6 +3,7 @@ package dokkumigrate.cli;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
 import dokkumigrate.deploy.DeployFailure;
+import dokkumigrate.deploy.InvalidTaskFiles;
 import dokkumigrate.deploy.Refused;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
@@ -109,7 +110,7 @@ public final class MigrateHelper implements Runnable {
 
     private int report(Exception e) {
         Console console = console(false);
-        if (e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
+        if (e instanceof InvalidTaskFiles || e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
                 || e instanceof ExtractionException || e instanceof PlugnPlatform.PlatformException
                 || e instanceof TaskRunner.RunnerException || e instanceof IllegalStateException) {
             console.warn(e.getMessage());
@@ -120,7 +121,7 @@ public final class MigrateHelper implements Runnable {
         if (env.containsKey("DOKKU_TRACE") && !env.get("DOKKU_TRACE").isEmpty()) {
             e.printStackTrace(err);
         }
-        return 1;
+        return e instanceof InvalidTaskFiles ? InvalidTaskFiles.EXIT_CODE : 1;
     }
 
     private void closeServices() {

@@ -16,7 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
-/** The per-deploy copies in Dokku's data directories, named after DOKKU_PID. */
+/**
+ * The per-deploy copies in Dokku's data directories, named after DOKKU_PID, and the plugin's mark
+ * that it took a deploy's tasks over: {@code data/migrate/takeovers/APP/DOKKU_PID}, which the
+ * trigger files test before they start the helper (internal-functions, fn-migrate-taken-over).
+ */
 public final class DataDirDeployCopies implements DeployCopies {
     private final Path dataRoot;
     private final long dokkuPid;
@@ -24,6 +28,11 @@ public final class DataDirDeployCopies implements DeployCopies {
     public DataDirDeployCopies(Path libRoot, long dokkuPid) {
         this.dataRoot = libRoot.resolve("data");
         this.dokkuPid = dokkuPid;
+    }
+
+    /** Where the mark of an app's deploy is. */
+    public Path takeoverMark(String app) {
+        return dataRoot.resolve("migrate").resolve("takeovers").resolve(app).resolve(Long.toString(dokkuPid));
     }
 
     @Override
@@ -38,7 +47,42 @@ public final class DataDirDeployCopies implements DeployCopies {
 
     @Override
     public void writeProcfile(String app, String text) {
-        replace(procfile(app), text);
+        Path copy = procfile(app);
+        replace(copy, text);
+        try {
+            Files.deleteIfExists(copy.resolveSibling(copy.getFileName() + ".missing"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the .missing marker of " + copy, e);
+        }
+    }
+
+    @Override
+    public void markTakenOver(String app) {
+        Path mark = takeoverMark(app);
+        try {
+            Files.createDirectories(mark.getParent(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwxr-x---")));
+            try (var older = Files.list(mark.getParent())) {
+                for (Path other : (Iterable<Path>) older::iterator) {
+                    if (!other.equals(mark)) {
+                        Files.deleteIfExists(other);
+                    }
+                }
+            }
+            Files.writeString(mark, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + mark, e);
+        }
+    }
+
+    @Override
+    public void clearTakenOver(String app) {
+        Path mark = takeoverMark(app);
+        try {
+            Files.deleteIfExists(mark);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + mark, e);
+        }
     }
 
     @Override
