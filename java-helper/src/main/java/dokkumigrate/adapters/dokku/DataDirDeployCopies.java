@@ -69,7 +69,9 @@ public final class DataDirDeployCopies implements DeployCopies {
                     }
                 }
             }
-            Files.writeString(mark, "");
+            if (!Files.exists(mark)) {
+                Files.createFile(mark, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + mark, e);
         }
