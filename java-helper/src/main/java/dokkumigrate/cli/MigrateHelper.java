@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The helper's top command: only wires the trigger and command subcommands together. */
 @Command(name = "migrate-helper",
         mixinStandardHelpOptions = true,
-        version = "dokku-migrate 0.1.0",
+        versionProvider = MigrateHelper.JarVersion.class,
         description = "Runs Dokku deployment tasks (Procfile release, app.json predeploy) exactly once per deploy.")
 public final class MigrateHelper implements Runnable {
     private final Map<String, String> env;
@@ -31,6 +31,15 @@ public final class MigrateHelper implements Runnable {
         this.env = env;
         this.out = out;
         this.err = err;
+    }
+
+    /** The version the jar's manifest carries (the pom's, which make dist checks against plugin.toml). */
+    static final class JarVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = MigrateHelper.class.getPackage().getImplementationVersion();
+            return new String[] {"dokku-migrate " + (version == null ? "(development build)" : version)};
+        }
     }
 
     /** Runs one command line and returns its exit code; used by {@link Main} and by the tests. */
