@@ -34,3 +34,72 @@ fresh-host-rootfs() {
   rm -rf "$FRESH_HOST_ROOTFS"
   mv "$building" "$FRESH_HOST_ROOTFS"
 }
+
+fresh-host-engine-socket() {
+  declare desc="the Docker engine's socket on this machine: DOCKER_HOST's when it names one, else /var/run/docker.sock"
+  if [[ "$DOCKER_HOST" == unix://* ]]; then
+    echo "${DOCKER_HOST#unix://}"
+  else
+    echo /var/run/docker.sock
+  fi
+}
+
+fresh-host-start() {
+  declare desc="a fresh host for one test under DIR: an overlay on the cached rootfs (a copy where overlays are unavailable) with /proc, /dev, this machine's Docker engine socket, its docker client and DNS, apt's and Maven's download caches, a docker group of the socket's gid; sets FRESH_ROOT"
+  declare DIR="$1"
+  local socket
+  FRESH_ROOT="$DIR/root"
+  mkdir -p "$DIR/upper" "$DIR/work" "$FRESH_ROOT" "$FRESH_HOST_CACHE/apt-archives/partial" "$FRESH_HOST_CACHE/m2"
+  if ! mount -t overlay overlay -o "lowerdir=$FRESH_HOST_ROOTFS,upperdir=$DIR/upper,workdir=$DIR/work" "$FRESH_ROOT" 2>/dev/null; then
+    cp -a "$FRESH_HOST_ROOTFS/." "$FRESH_ROOT/"
+  fi
+  mount -t proc proc "$FRESH_ROOT/proc"
+  mount --bind /dev "$FRESH_ROOT/dev"
+  mount --bind /dev/pts "$FRESH_ROOT/dev/pts"
+  mount --bind "$FRESH_HOST_CACHE/apt-archives" "$FRESH_ROOT/var/cache/apt/archives"
+  mkdir -p "$FRESH_ROOT/root/.m2"
+  mount --bind "$FRESH_HOST_CACHE/m2" "$FRESH_ROOT/root/.m2"
+  socket="$(fresh-host-engine-socket)"
+  touch "$FRESH_ROOT/run/docker.sock"
+  mount --bind "$socket" "$FRESH_ROOT/run/docker.sock"
+  cp "$(command -v docker)" "$FRESH_ROOT/usr/local/bin/docker"
+  cp /etc/resolv.conf "$FRESH_ROOT/etc/resolv.conf"
+  fresh-host-run groupadd -o -g "$(stat -c %g "$socket")" docker
+}
+
+fresh-host-run() {
+  declare desc="runs a command on the fresh host as root, with a login's clean environment and the harness's dokku on PATH"
+  chroot "$FRESH_ROOT" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/dokku-migrate-tests/tests/harness/bin \
+    DOCKER_HOST=unix:///run/docker.sock DOKKU_ROOT=/srv/dokku/home-dokku DOKKU_LIB_PATH=/srv/dokku/var-lib-dokku "$@"
+}
+
+fresh-host-dokku() {
+  declare desc="the harness's Dokku layout on the fresh host (/srv/dokku), without the migrate plugin; the harness and the sample app under /opt/dokku-migrate-tests"
+  declare REPO="$1"
+  mkdir -p "$FRESH_ROOT/opt/dokku-migrate-tests/tests"
+  cp -a "$REPO/tests/harness" "$FRESH_ROOT/opt/dokku-migrate-tests/tests/"
+  cp -a "$REPO/examples" "$FRESH_ROOT/opt/dokku-migrate-tests/"
+  mkdir -p "$FRESH_ROOT/srv/dokku"
+  # shellcheck disable=SC2016
+  fresh-host-run bash -c 'source /opt/dokku-migrate-tests/tests/harness/setup.bash && harness-dokku-user &&
+    harness-base-image && HARNESS_WITHOUT_MIGRATE=1 harness-host-create /srv/dokku'
+}
+
+fresh-host-stop() {
+  declare desc="unmounts everything under the fresh host, checks that nothing is left mounted, then removes DIR"
+  declare DIR="$1"
+  local mounts point
+  [[ -n "$FRESH_ROOT" ]] || return 0
+  for _ in 1 2 3; do
+    mapfile -t mounts < <(awk -v root="$FRESH_ROOT" '$5 == root || index($5, root "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+    [[ "${#mounts[@]}" -gt 0 ]] || break
+    for point in "${mounts[@]}"; do umount -l "$point" 2>/dev/null || true; done
+  done
+  if awk -v root="$FRESH_ROOT" '$5 == root || index($5, root "/") == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+    echo " !     $FRESH_ROOT still has mounts; left in place" 1>&2
+    return 1
+  fi
+  rm -rf --one-file-system "$DIR"
+  FRESH_ROOT=""
+}
