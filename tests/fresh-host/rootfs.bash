@@ -45,7 +45,7 @@ fresh-host-engine-socket() {
 }
 
 fresh-host-start() {
-  declare desc="a fresh host for one test under DIR: an overlay on the cached rootfs (a copy where overlays are unavailable) with /proc, /dev, this machine's Docker engine socket, its docker client and DNS, apt's and Maven's download caches, a docker group of the socket's gid; sets FRESH_ROOT"
+  declare desc="a fresh host for one test under DIR: an overlay on the cached rootfs (a copy where overlays are unavailable) with /proc, /dev, this machine's Docker engine socket, its docker client, DNS and local certificate authorities, apt's and Maven's download caches, a docker group of the socket's gid; sets FRESH_ROOT"
   declare DIR="$1"
   local socket
   FRESH_ROOT="$DIR/root"
@@ -64,6 +64,11 @@ fresh-host-start() {
   mount --bind "$socket" "$FRESH_ROOT/run/docker.sock"
   cp "$(command -v docker)" "$FRESH_ROOT/usr/local/bin/docker"
   cp /etc/resolv.conf "$FRESH_ROOT/etc/resolv.conf"
+  # the machine's own certificate authorities (a proxy's, say): what a host on this network trusts
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$FRESH_ROOT/usr/local/share/ca-certificates/"
+    fresh-host-run update-ca-certificates >/dev/null 2>&1
+  fi
   fresh-host-run groupadd -o -g "$(stat -c %g "$socket")" docker
 }
 
