@@ -173,7 +173,7 @@ touch target/migrate-helper.jar
   assert_success
   assert_output --partial "-----> Building the migrate helper from $PLUGIN_ENABLED_PATH/migrate/java-helper with Maven"
   run cat "$mvn_log"
-  assert_output "mvn -B -ntp -Dstyle.color=never -DskipTests package"
+  assert_output "mvn -B -ntp -Dstyle.color=never -Dmaven.test.skip=true package"
   PATH="$HOST_ROOT/mvn-spy:$PATH" run dokku plugin:update
   assert_success
   refute_output --partial "Building the migrate helper"
