@@ -23,7 +23,7 @@ final class PostAppCloneSetupCommand implements Callable<Integer> {
         AppNames.requireValid(oldApp);
         AppNames.requireValid(newApp);
         Services services = top.services();
-        new AppRecords(services.ledger(), services.logs(), services.properties()).copy(oldApp, newApp);
+        new AppRecords(services.ledger(), services.logs(), services.properties(), services.deployCopies()).copy(oldApp, newApp);
         return 0;
     }
 }

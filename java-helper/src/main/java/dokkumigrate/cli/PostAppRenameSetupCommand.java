@@ -23,7 +23,7 @@ final class PostAppRenameSetupCommand implements Callable<Integer> {
         AppNames.requireValid(oldApp);
         AppNames.requireValid(newApp);
         Services services = top.services();
-        new AppRecords(services.ledger(), services.logs(), services.properties()).rename(oldApp, newApp);
+        new AppRecords(services.ledger(), services.logs(), services.properties(), services.deployCopies()).rename(oldApp, newApp);
         return 0;
     }
 }

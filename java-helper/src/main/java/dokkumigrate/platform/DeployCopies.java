@@ -31,6 +31,9 @@ public interface DeployCopies {
     /** Removes this deploy's mark: its copies are as Dokku wrote them, and its tasks are Dokku's. */
     void clearTakenOver(String app);
 
+    /** Removes every takeover mark of a destroyed app. */
+    void forgetTakeovers(String app);
+
     /** Where this deploy's copies are, for messages. */
     String procfilePath(String app);
 

@@ -92,6 +92,16 @@ class TakeoverTest {
     }
 
     @Test
+    void aDestroyedAppsMarksAreForgotten() throws Exception {
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+
+        copies.forgetTakeovers("shop");
+
+        assertFalse(Files.exists(mark().getParent()));
+        copies.forgetTakeovers("never-deployed");
+    }
+
+    @Test
     void aLedgerThatCannotBeOpenedLeavesTheCopiesAsDokkuWroteThemAndNoMark() throws Exception {
         Supplier<Ledger> broken = () -> {
             throw new Ledger.LedgerException("The ledger at /x is not a SQLite database");
@@ -230,6 +240,11 @@ class TakeoverTest {
         @Override
         public void clearTakenOver(String app) {
             real.clearTakenOver(app);
+        }
+
+        @Override
+        public void forgetTakeovers(String app) {
+            real.forgetTakeovers(app);
         }
 
         @Override

@@ -78,6 +78,23 @@ public final class DataDirDeployCopies implements DeployCopies {
     }
 
     @Override
+    public void forgetTakeovers(String app) {
+        Path directory = takeoverMark(app).getParent();
+        try {
+            if (Files.isDirectory(directory)) {
+                try (var marks = Files.list(directory)) {
+                    for (Path mark : (Iterable<Path>) marks::iterator) {
+                        Files.deleteIfExists(mark);
+                    }
+                }
+                Files.deleteIfExists(directory);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + directory, e);
+        }
+    }
+
+    @Override
     public void clearTakenOver(String app) {
         Path mark = takeoverMark(app);
         try {
