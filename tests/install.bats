@@ -114,28 +114,70 @@ fake_apt() {
   assert_equal "$(setup_snapshot)" "$first"
 }
 
-@test "install refuses a Java older than 17 and says how to get one" {
+@test "install refuses a JAVA_HOME older than 17 and says how to fix it, without installing anything" {
   fake_java
-  FAKE_JAVA_VERSION=11.0.2 JAVA_HOME="$FAKE_JDK" run dokku plugin:install
+  FAKE_JAVA_VERSION=11.0.2 JAVA_HOME="$FAKE_JDK" PATH="$(fake_apt):$PATH" run dokku plugin:install
   assert_failure
-  assert_output --partial "Java 17 or newer is required"
-  assert_output --partial "sudo dokku plugin:install-dependencies"
+  assert_output --partial "JAVA_HOME ($FAKE_JDK) holds Java 11, and the migrate helper needs 17 or newer"
+  assert_output --partial "then run: sudo dokku plugin:install"
+  assert_file_not_exists "$HOST_ROOT/apt.log"
   assert_dir_not_exists "$MIGRATE_DATA"
 }
 
-@test "install without a built jar and without Maven says what to do" {
+@test "install without Java installs the distribution's headless JRE with apt-get, saying so" {
+  PATH="$(fake_apt):$(path_without java)" run env -u JAVA_HOME dokku plugin:install
+  # the fake apt-get installs nothing, so install then stops, naming the command that fixes it
+  assert_failure
+  assert_output --partial "-----> Installing what the migrate helper needs: default-jre-headless (apt-get)"
+  assert_output --partial "Java 17 or newer is still not the default java (none); select it with: sudo update-alternatives --config java"
+  run cat "$HOST_ROOT/apt.log"
+  assert_line --index 0 "apt-get -qq -y update"
+  assert_line --index 1 "apt-get -qq -y --no-install-recommends install default-jre-headless"
+  assert_dir_not_exists "$MIGRATE_DATA"
+}
+
+@test "install from a checkout without a jar installs Maven with apt-get to build it, and names the fix when it cannot" {
   local copy="$HOST_ROOT/plugin-without-jar"
   mkdir -p "$copy/java-helper"
   (cd "$REPO_ROOT" && cp -a plugin.toml install update uninstall dependencies commands internal-functions post-* pre-* bin subcommands "$copy/")
-  cp "$REPO_ROOT/java-helper/pom.xml" "$copy/java-helper/"
+  cp -a "$REPO_ROOT/java-helper/pom.xml" "$REPO_ROOT/java-helper/src" "$copy/java-helper/"
   chmod -R a+rX "$copy"
   rm "$PLUGIN_AVAILABLE_PATH/migrate"
   ln -s "$copy" "$PLUGIN_AVAILABLE_PATH/migrate"
-  PATH="$(path_without mvn)" run dokku plugin:install
+  PATH="$(fake_apt):$(path_without mvn)" run dokku plugin:install
   assert_failure
-  assert_output --partial "No migrate-helper.jar in $PLUGIN_AVAILABLE_PATH/migrate/lib and no Maven"
-  assert_output --partial "apt-get install maven default-jdk-headless"
-  assert_output --partial "copy it to $PLUGIN_AVAILABLE_PATH/migrate/lib/migrate-helper.jar"
+  assert_output --partial "-----> Installing what the migrate helper needs: maven (apt-get)"
+  assert_output --partial "install them with: sudo apt-get install --no-install-recommends maven"
+  run cat "$HOST_ROOT/apt.log"
+  assert_line --index 1 "apt-get -qq -y --no-install-recommends install maven"
+  assert_file_not_exists "$MIGRATE_LIB/migrate-helper.jar"
+}
+
+@test "install from a checkout whose jar is older than its sources builds it again, then not when it is current" {
+  local copy="$HOST_ROOT/plugin-stale-jar" mvn_log="$HOST_ROOT/mvn.log"
+  mkdir -p "$copy/java-helper/target" "$HOST_ROOT/mvn-spy"
+  (cd "$REPO_ROOT" && cp -a plugin.toml install update uninstall dependencies commands internal-functions post-* pre-* bin subcommands "$copy/")
+  cp -a "$REPO_ROOT/java-helper/pom.xml" "$REPO_ROOT/java-helper/src" "$copy/java-helper/"
+  cp "$REPO_ROOT/java-helper/target/migrate-helper.jar" "$copy/java-helper/target/"
+  touch -d '2001-01-01' "$copy/java-helper/target/migrate-helper.jar"
+  chmod -R a+rX "$copy"
+  rm "$PLUGIN_AVAILABLE_PATH/migrate"
+  ln -s "$copy" "$PLUGIN_AVAILABLE_PATH/migrate"
+  # a mvn that records the build and leaves the jar as the real build would
+  printf '#!/bin/sh
+echo "mvn $*" >>"%s"
+touch target/migrate-helper.jar
+' "$mvn_log" >"$HOST_ROOT/mvn-spy/mvn"
+  chmod 0755 "$HOST_ROOT/mvn-spy/mvn"
+  PATH="$HOST_ROOT/mvn-spy:$PATH" run dokku plugin:install
+  assert_success
+  assert_output --partial "-----> Building the migrate helper from $PLUGIN_ENABLED_PATH/migrate/java-helper with Maven"
+  run cat "$mvn_log"
+  assert_output "mvn -B -ntp -Dstyle.color=never -Dmaven.test.skip=true package"
+  PATH="$HOST_ROOT/mvn-spy:$PATH" run dokku plugin:update
+  assert_success
+  refute_output --partial "Building the migrate helper"
+  assert_equal "$(wc -l <"$mvn_log")" 1
 }
 
 @test "uninstall of another plugin changes nothing; uninstall of migrate removes the jar and keeps the ledger" {

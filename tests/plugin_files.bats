@@ -25,6 +25,11 @@ teardown() {
   if [[ -d "$HOST_ROOT/var-lib-dokku" ]]; then harness-host-remove "$HOST_ROOT"; else rm -rf "$HOST_ROOT"; fi
 }
 
+# a Dokku data root under HOST_ROOT and one deploy's DOKKU_PID, for the triggers that read them
+deploy_env() {
+  export DOKKU_LIB_ROOT="$HOST_ROOT/lib" DOKKU_PID=4242
+}
+
 # the arguments the fake java got after `-jar JAR`, one per line
 helper_args() {
   sed -n '/^-jar$/,$p' "$FAKE_JAVA_LOG" | tail -n +3
@@ -160,6 +165,59 @@ helper_args() {
   done
 }
 
+@test "post-extract: a helper that fails before it marks the deploy leaves the tasks to Dokku and exits 0" {
+  deploy_env
+  FAKE_JAVA_EXIT=1 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_success
+  assert_output --partial " !     migrate: the helper failed (exit 1, see above) before it took over the tasks of my-app."
+  assert_output --partial " !     Dokku's own runner runs this deploy's release and predeploy tasks; the deploy goes on."
+  assert_output --partial " !     Fix what the message above names; check with: dokku migrate:doctor"
+
+  FAKE_JAVA_EXIT=1 FAKE_JAVA_BROKEN=1 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_success
+  assert_output --partial " !     migrate: the helper cannot run, so it did not take over the tasks of my-app"
+  assert_output --partial " !     Fix the plugin with: sudo dokku plugin:install"
+}
+
+@test "post-extract: a helper that marked the deploy, or refused its Procfile or app.json (65), fails the deploy" {
+  deploy_env
+  local mark="$HOST_ROOT/lib/data/migrate/takeovers/my-app/4242"
+  FAKE_JAVA_EXIT=1 FAKE_JAVA_TOUCH="$mark" run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_equal "$status" 1
+  refute_output --partial "Dokku's own runner"
+  FAKE_JAVA_EXIT=65 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_equal "$status" 65
+  refute_output --partial "Dokku's own runner"
+  # a mark left by an earlier process with the same pid does not count
+  touch "$mark"
+  FAKE_JAVA_EXIT=1 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_success
+  assert_file_not_exists "$mark"
+}
+
+@test "pre-deploy leaves a build that post-extract did not mark to Dokku without a JVM, and runs the helper otherwise" {
+  deploy_env
+  mkdir -p "$DOKKU_LIB_ROOT/data/ps/my-app"
+  touch "$DOKKU_LIB_ROOT/data/ps/my-app/Procfile.4242.missing"
+  FAKE_JAVA_EXIT=1 run "$REPO_ROOT/pre-deploy" my-app latest
+  assert_success
+  assert_file_not_exists "$FAKE_JAVA_LOG"
+
+  mkdir -p "$DOKKU_LIB_ROOT/data/migrate/takeovers/my-app"
+  touch "$DOKKU_LIB_ROOT/data/migrate/takeovers/my-app/4242"
+  FAKE_JAVA_EXIT=1 run "$REPO_ROOT/pre-deploy" my-app latest
+  assert_failure
+  run helper_args
+  assert_output "$(printf '%s\n' pre-deploy my-app latest)"
+
+  # a release without a build (config change, start): no copy of this pid, the helper runs
+  rm -rf "$DOKKU_LIB_ROOT/data/ps/my-app" "$DOKKU_LIB_ROOT/data/migrate/takeovers" "$FAKE_JAVA_LOG"
+  run "$REPO_ROOT/pre-deploy" my-app latest
+  assert_success
+  run helper_args
+  assert_output "$(printf '%s\n' pre-deploy my-app latest)"
+}
+
 @test "post-deploy never fails the deploy: a failing helper or missing arguments only warn" {
   FAKE_JAVA_EXIT=3 run "$REPO_ROOT/post-deploy" my-app "" "" latest
   assert_success
@@ -246,7 +304,7 @@ helper_args() {
   for tool in bash dirname readlink env; do ln -s "$(command -v "$tool")" "$bin/$tool"; done
   run env -i PATH="$bin" "$REPO_ROOT/bin/migrate-helper" status my-app
   assert_failure
-  assert_output --partial "Java 17 or newer is required and none was found: run 'sudo dokku plugin:install-dependencies'"
+  assert_output --partial "Java 17 or newer is required and none was found; install it with: sudo dokku plugin:install"
 
   DOKKU_MIGRATE_JAR="$HOST_ROOT/missing.jar" run "$REPO_ROOT/bin/migrate-helper" status my-app
   assert_failure

@@ -80,7 +80,8 @@ set_property() {
   chmod 0600 "$dir/$key"
 }
 
-# a fake java in front of the real one: records its arguments, answers -version with FAKE_JAVA_VERSION
+# a fake java in front of the real one: records its arguments, answers -version with FAKE_JAVA_VERSION,
+# exits FAKE_JAVA_EXIT (a helper's --version exits 0 unless FAKE_JAVA_BROKEN), creates FAKE_JAVA_TOUCH
 fake_java() {
   FAKE_JDK="$HOST_ROOT/fake-jdk"
   FAKE_JAVA_LOG="$HOST_ROOT/fake-java.log"
@@ -92,6 +93,9 @@ if [[ "$1" == "-version" ]]; then
   exit 0
 fi
 printf '%s\n' "$@" >"$FAKE_JAVA_LOG"
+# the launcher's probe of a helper that starts
+[[ "${*: -1}" != "--version" ]] || [[ -n "$FAKE_JAVA_BROKEN" ]] || exit 0
+[[ -z "$FAKE_JAVA_TOUCH" ]] || { mkdir -p "${FAKE_JAVA_TOUCH%/*}" && touch "$FAKE_JAVA_TOUCH"; }
 exit "${FAKE_JAVA_EXIT:-0}"
 EOF
   chmod 0755 "$FAKE_JDK/bin/java"

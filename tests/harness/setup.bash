@@ -85,7 +85,7 @@ harness-host-env() {
 }
 
 harness-host-create() {
-  declare desc="creates a Dokku host under ROOT: DOKKU_ROOT is ROOT/home-dokku, DOKKU_LIB_PATH is ROOT/var-lib-dokku"
+  declare desc="creates a Dokku host under ROOT: DOKKU_ROOT is ROOT/home-dokku, DOKKU_LIB_PATH is ROOT/var-lib-dokku; with HARNESS_WITHOUT_MIGRATE set, one where the plugin was never installed"
   declare ROOT="$1"
   local lib="$ROOT/var-lib-dokku" home="$ROOT/home-dokku" source log plugin
   chmod 0755 "$ROOT"
@@ -98,10 +98,12 @@ harness-host-create() {
     ln -s "$lib/core-plugins/available/$plugin" "$lib/core-plugins/enabled/$plugin"
     ln -s "$lib/core-plugins/available/$plugin" "$lib/plugins/enabled/$plugin"
   done
-  source="$(harness-plugin-source "$ROOT")" || return 1
-  echo "$source" >"$lib/harness/migrate-source"
-  ln -s "$source" "$lib/plugins/available/migrate"
-  ln -s "$lib/plugins/available/migrate" "$lib/plugins/enabled/migrate"
+  if [[ -z "$HARNESS_WITHOUT_MIGRATE" ]]; then
+    source="$(harness-plugin-source "$ROOT")" || return 1
+    echo "$source" >"$lib/harness/migrate-source"
+    ln -s "$source" "$lib/plugins/available/migrate"
+    ln -s "$lib/plugins/available/migrate" "$lib/plugins/enabled/migrate"
+  fi
   for log in native-tasks.log plugn.log scheduled.log post-container-create.log pushed.log; do
     touch "$lib/harness/$log"
     chmod 0666 "$lib/harness/$log"

@@ -78,25 +78,51 @@ swap_ledger() {
   chmod 0640 "$REL_LEDGER"
 }
 
-# deploys APP with a mark task against the ledger in place; checks the error and that the file is untouched
+# Dokku's release path for DOKKU_PID: its own runner (pre-release-builder: predeploy;
+# post-release-builder: release, then the migrate plugin's pre-deploy), as the dokku user
+release_path() {
+  local pid="$1" app="$2"
+  rel_as_dokku env DOKKU_PID="$pid" plugn trigger pre-release-builder dockerfile "$app" "dokku/$app:latest" &&
+    rel_as_dokku env DOKKU_PID="$pid" plugn trigger post-release-builder dockerfile "$app" "dokku/$app:latest"
+}
+
+# checks that a post-extract that could not take the tasks over left them to Dokku: its copy of the
+# Procfile byte for byte as SOURCE's, no takeover mark, and the release path ran TASK (rel-task
+# mark TASK) exactly once, through Dokku's own runner
+assert_left_to_dokku() {
+  local app="$1" source="$2" pid="$3" task="$4" tasks="$HOST_ROOT/tasks-$1" before
+  run cmp "$source/Procfile" "$DOKKU_LIB_ROOT/data/ps/$app/Procfile.$pid"
+  seen "Procfile copy $([[ "$status" -eq 0 ]] && echo untouched || echo CHANGED)"
+  assert_success
+  assert_file_not_exists "$REL_DATA/takeovers/$app/$pid"
+  before="$(rel_task_lines "$tasks/log" "^run $task")"
+  run release_path "$pid" "$app"
+  seen "release path exit $status; Dokku's runner ran: $(grep -c "^$pid $app release " "$HARNESS_LOGS/native-tasks.log") task(s)"
+  assert_success
+  assert_output --partial "Executing release task from Procfile: /app/bin/rel-task mark $task"
+  assert_equal "$(grep -c "^$pid $app release /app/bin/rel-task mark $task\$" "$HARNESS_LOGS/native-tasks.log")" 1
+  assert_equal "$(rel_task_lines "$tasks/log" "^run $task")" "$((before + 1))"
+}
+
+# deploys APP with a mark task against the ledger in place: post-extract warns, names the problem
+# and the fix, and leaves the tasks to Dokku's runner, which runs the task once; the file is untouched
 assert_ledger_refused() {
-  local app="$1" tasks="$HOST_ROOT/tasks-$1" before after
+  local app="$1" before after source
   before="$(sha256sum <"$REL_LEDGER")"
   rel_new_deploy_pid
-  run rel_extract "$app" "$(rel_source "release: /app/bin/rel-task mark refused
-web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
+  source="$(rel_source "release: /app/bin/rel-task mark refused
+web: httpd -f -p \$PORT -h /app/public")"
+  run rel_extract "$app" "$source" "$REL_DEPLOY_PID"
   seen "post-extract exit $status: $(grep -m1 '^ !' <<<"$output" | cut -c1-120)"
-  assert_failure
+  assert_success
   assert_line --regexp "^ !     The ledger at $REL_LEDGER is not a SQLite database or is corrupt; nothing was changed"
   assert_output --partial "mv $REL_LEDGER $REL_LEDGER.broken"
-  run rel_hook "$REL_DEPLOY_PID" pre-deploy "$app" latest
-  seen "pre-deploy exit $status"
-  assert_failure
-  assert_line --regexp "^ !     The ledger at $REL_LEDGER is not a SQLite database or is corrupt"
+  assert_output --partial "Dokku's own runner runs this deploy's release and predeploy tasks; the deploy goes on."
+  assert_left_to_dokku "$app" "$source" "$REL_DEPLOY_PID" refused
   run dokku migrate:status "$app"
   seen "migrate:status exit $status"
   assert_failure
-  assert_equal "$(rel_task_lines "$tasks/log" "^run refused")" 0
+  assert_line --regexp "^ !     The ledger at $REL_LEDGER is not a SQLite database or is corrupt"
   after="$(sha256sum <"$REL_LEDGER")"
   seen "ledger bytes $([[ "$before" == "$after" ]] && echo unchanged || echo CHANGED)"
   assert_equal "$after" "$before"
@@ -251,9 +277,9 @@ fill_disk() {
   df --output=avail -B1 "$1" | tail -n1 | tr -d ' '
 }
 
-@test "ledger disk full before a deploy: a clear error, no task runs, the ledger stays intact" {
+@test "ledger disk full before a deploy: a loud warning, Dokku's runner runs the task once, the ledger stays intact" {
   rel_row "the ledger's disk (a 1 MiB tmpfs) full when a deploy starts" \
-    "post-extract and pre-deploy fail with an error that says the disk is full; no task runs; integrity_check ok"
+    "post-extract warns that the disk is full and leaves the tasks to Dokku (copies untouched); Dokku's runner runs the task once; integrity_check ok"
   local app tasks source left
   app="$(rel_app_name full)"
   tasks="$HOST_ROOT/tasks-$app"
@@ -273,15 +299,12 @@ web: httpd -f -p \$PORT -h /app/public")"
   rel_new_deploy_pid
   run rel_extract "$app" "$source" "$REL_DEPLOY_PID"
   seen "post-extract exit $status: $(grep -m1 '^ !' <<<"$output" | cut -c1-140)"
-  assert_failure
+  assert_success
   assert_line --regexp '^ !     .*(disk|space).*full|^ !     .*full.*(disk|space)'
-  run rel_hook "$REL_DEPLOY_PID" pre-deploy "$app" latest
-  seen "pre-deploy exit $status"
-  assert_failure
-  assert_line --regexp '^ !     .*(disk|space).*full|^ !     .*full.*(disk|space)'
+  assert_output --partial "Dokku's own runner runs this deploy's release and predeploy tasks; the deploy goes on."
   refute_output --partial "Exception"
-  assert_equal "$(rel_task_lines "$tasks/log" "^run full")" 1
-  seen "task runs: $(rel_task_lines "$tasks/log" "^run full") (only the first deploy's)"
+  assert_left_to_dokku "$app" "$source" "$REL_DEPLOY_PID" full
+  seen "task runs: $(rel_task_lines "$tasks/log" "^run full") (the first deploy's by the plugin, this one's by Dokku)"
 
   rm -f "$REL_DATA/filler"
   run rel_sql "PRAGMA integrity_check"
@@ -290,7 +313,8 @@ web: httpd -f -p \$PORT -h /app/public")"
   assert_equal "$(rel_sql "SELECT count(*) FROM runs WHERE app = '$app'")" 1
   run rel_hook "$REL_DEPLOY_PID" pre-deploy "$app" latest
   assert_success
-  seen "the same deploy, retried with space, exits 0"
+  assert_equal "$(rel_task_lines "$tasks/log" "^run full")" 2
+  seen "the same deploy's pre-deploy, again with space, exits 0 and runs nothing (its tasks are Dokku's)"
 }
 
 @test "ledger disk fills while a task runs: the deploy fails, the run stays recorded, the ledger stays intact" {
@@ -377,9 +401,9 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
   assert_equal "$(rel_task_lines "$tasks/log" "^run busy")" 1
 }
 
-@test "a ledger that is not SQLite at all: a clear error with what to do, the file never recreated" {
+@test "a ledger that is not SQLite at all: a loud warning with what to do, Dokku's runner runs the task once, the file never recreated" {
   rel_row "the ledger file replaced by a text file (not SQLite)" \
-    "every entry point fails with 'not a SQLite database' and the mv/restore advice; the file unchanged byte for byte"
+    "post-extract warns 'not a SQLite database' with the mv/restore advice and leaves the tasks to Dokku, whose runner runs the task once; migrate:status fails the same way; the file unchanged byte for byte"
   local app
   app="$(rel_app_name notdb)"
   rel_create_app "$app"
@@ -388,9 +412,9 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
   assert_ledger_refused "$app"
 }
 
-@test "a corrupt SQLite ledger: a clear error with what to do, the file never recreated" {
+@test "a corrupt SQLite ledger: a loud warning with what to do, Dokku's runner runs the task once, the file never recreated" {
   rel_row "the ledger's pages overwritten with random bytes (SQLite header intact)" \
-    "every entry point fails with 'corrupt' and the mv/restore advice; the file unchanged byte for byte"
+    "post-extract warns 'corrupt' with the mv/restore advice and leaves the tasks to Dokku, whose runner runs the task once; migrate:status fails the same way; the file unchanged byte for byte"
   local app corrupt
   app="$(rel_app_name corrupt)"
   rel_create_app "$app"

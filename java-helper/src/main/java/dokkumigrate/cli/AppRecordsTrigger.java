@@ -21,7 +21,8 @@ abstract class AppRecordsTrigger implements Callable<Integer> {
         AppNames.requireValid(oldApp);
         AppNames.requireValid(newApp);
         Services services = top.services();
-        carry(new AppRecords(services.ledger(), services.logs(), services.properties()), oldApp, newApp);
+        carry(new AppRecords(services.ledger(), services.logs(), services.properties(), services.deployCopies()), oldApp,
+                newApp);
         return 0;
     }
 

@@ -3,6 +3,7 @@ package dokkumigrate.cli;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
 import dokkumigrate.deploy.DeployFailure;
+import dokkumigrate.deploy.InvalidTaskFiles;
 import dokkumigrate.deploy.Refused;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The helper's top command: only wires the trigger and command subcommands together. */
 @Command(name = "migrate-helper",
         mixinStandardHelpOptions = true,
-        version = "dokku-migrate 0.1.0",
+        versionProvider = MigrateHelper.JarVersion.class,
         description = "Runs Dokku deployment tasks (Procfile release, app.json predeploy) exactly once per deploy.")
 public final class MigrateHelper implements Runnable {
     private final Map<String, String> env;
@@ -30,6 +31,15 @@ public final class MigrateHelper implements Runnable {
         this.env = env;
         this.out = out;
         this.err = err;
+    }
+
+    /** The version the jar's manifest carries (the pom's, which make dist checks against plugin.toml). */
+    static final class JarVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = MigrateHelper.class.getPackage().getImplementationVersion();
+            return new String[] {"dokku-migrate " + (version == null ? "(development build)" : version)};
+        }
     }
 
     /** Runs one command line and returns its exit code; used by {@link Main} and by the tests. */
@@ -113,7 +123,7 @@ public final class MigrateHelper implements Runnable {
 
     private int report(Exception e) {
         Console console = console(false);
-        if (e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
+        if (e instanceof InvalidTaskFiles || e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
                 || e instanceof ExtractionException || e instanceof PlugnPlatform.PlatformException
                 || e instanceof TaskRunner.RunnerException || e instanceof IllegalStateException) {
             console.warn(e.getMessage());
@@ -124,7 +134,7 @@ public final class MigrateHelper implements Runnable {
         if (env.containsKey("DOKKU_TRACE") && !env.get("DOKKU_TRACE").isEmpty()) {
             e.printStackTrace(err);
         }
-        return 1;
+        return e instanceof InvalidTaskFiles ? InvalidTaskFiles.EXIT_CODE : 1;
     }
 
     private void closeServices() {

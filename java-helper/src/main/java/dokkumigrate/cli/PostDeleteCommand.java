@@ -19,7 +19,7 @@ final class PostDeleteCommand implements Callable<Integer> {
     public Integer call() {
         AppNames.requireValid(app);
         Services services = top.services();
-        new AppRecords(services.ledger(), services.logs(), services.properties()).delete(app);
+        new AppRecords(services.ledger(), services.logs(), services.properties(), services.deployCopies()).delete(app);
         return 0;
     }
 }

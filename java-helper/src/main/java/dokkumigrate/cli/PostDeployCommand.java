@@ -35,7 +35,8 @@ final class PostDeployCommand implements Callable<Integer> {
             if (!services.properties().settingsOf(app).enabled()) {
                 return 0;
             }
-            new dokkumigrate.deploy.Rollout(services.ledger(), services.console(), services.helper())
+            new dokkumigrate.deploy.Rollout(services.ledger(), services.console(), services.helper(),
+                    services.deployCopies())
                     .rolledOut(app, services.environment().deployKey(), imageTag);
         } catch (RuntimeException e) {
             top.console(false).warn("migrate: could not record the rollout of " + app + ": " + e.getMessage());

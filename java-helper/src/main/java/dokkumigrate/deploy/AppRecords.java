@@ -1,6 +1,7 @@
 package dokkumigrate.deploy;
 
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.SettingsStore;
 
 /** Keeps an app's ledger rows, logs and properties in step with Dokku's app lifecycle. */
@@ -8,11 +9,13 @@ public final class AppRecords {
     private final Ledger ledger;
     private final RunLogs logs;
     private final SettingsStore settings;
+    private final DeployCopies copies;
 
-    public AppRecords(Ledger ledger, RunLogs logs, SettingsStore settings) {
+    public AppRecords(Ledger ledger, RunLogs logs, SettingsStore settings, DeployCopies copies) {
         this.ledger = ledger;
         this.logs = logs;
         this.settings = settings;
+        this.copies = copies;
     }
 
     /** post-delete: the app is gone; so is everything the plugin kept about it. */
@@ -20,6 +23,7 @@ public final class AppRecords {
         ledger.deleteApp(app);
         logs.deleteApp(app);
         settings.deleteApp(app);
+        copies.forgetTakeovers(app);
     }
 
     /** post-app-rename-setup: runs while the old app still exists. */
@@ -28,6 +32,7 @@ public final class AppRecords {
         logs.renameApp(oldApp, newApp);
         settings.copyApp(oldApp, newApp);
         settings.deleteApp(oldApp);
+        copies.forgetTakeovers(oldApp);
     }
 
     /** post-app-clone-setup: the new app starts with the old app's history and settings. */

@@ -5,6 +5,10 @@ import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
+import dokkumigrate.platform.DeployCopies;
+import dokkumigrate.run.RunOutcome;
+import dokkumigrate.run.RunState;
+import dokkumigrate.run.TaskRun;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,17 +16,21 @@ import java.util.Optional;
  * post-deploy: marks the deploy whose tasks ran as rolled out, or records a restart, scale or
  * redeploy of the current image (post-deploy fires for those too, with no release before it).
  * A release whose tasks were planned but never ran (no release trigger reached the plugin) is
- * said loudly and recorded as missed, so that {@code migrate:doctor} fails; the deploy goes on.
+ * said loudly and recorded as missed, so that {@code migrate:doctor} fails; the deploy goes on. A
+ * build whose post-extract did not mark it as taken over left its tasks to Dokku's own runner,
+ * which ran them: nothing was missed.
  */
 public final class Rollout {
     private final Ledger ledger;
     private final Console console;
     private final Helper helper;
+    private final DeployCopies copies;
 
-    public Rollout(Ledger ledger, Console console, Helper helper) {
+    public Rollout(Ledger ledger, Console console, Helper helper, DeployCopies copies) {
         this.ledger = ledger;
         this.console = console;
         this.helper = helper;
+        this.copies = copies;
     }
 
     public void rolledOut(String app, DeployKey key, String imageTag) {
@@ -33,6 +41,8 @@ public final class Rollout {
             List<DeployState.TaskState> unrun = DeployState.of(ledger.planOf(id), ledger.runsOf(id)).unrun();
             if (unrun.isEmpty()) {
                 console.detail("migrate: deploy #" + id + " of " + app + " rolled out");
+            } else if (deploy.get().origin() == Deploy.Origin.EXTRACTED && !copies.isTakenOver(app)) {
+                leftToDokku(app, id, unrun);
             } else {
                 reportMissed(app, id, unrun);
             }
@@ -40,6 +50,20 @@ public final class Rollout {
             ledger.recordEvent(app, "restart", "containers of image tag " + (imageTag.isEmpty() ? "latest" : imageTag)
                     + " (re)started without a release: restart, scale or redeploy", helper.clock().instant());
         }
+    }
+
+    /** Records the tasks Dokku's own runner ran, as skipped runs, so that no check takes them for missed. */
+    private void leftToDokku(String app, long deployId, List<DeployState.TaskState> unrun) {
+        for (DeployState.TaskState task : unrun) {
+            TaskRun run = ledger.claim(deployId, task.task().phase(), new Ledger.RunClaim("", "", helper.host(),
+                    helper.pid(), "", helper.clock().instant()));
+            ledger.finish(run.id(), new RunOutcome(RunState.SKIPPED, -1, new byte[0], 0, "run by Dokku's own runner: "
+                    + "post-extract did not take it over"), helper.clock().instant());
+        }
+        console.detail("migrate: deploy #" + deployId + " of " + app + " rolled out; its tasks were left to "
+                + "Dokku's own runner (post-extract did not take them over)");
+        ledger.recordEvent(app, "left-to-dokku", "deploy #" + deployId + ": post-extract did not take its tasks over",
+                helper.clock().instant());
     }
 
     private void reportMissed(String app, long deployId, List<DeployState.TaskState> unrun) {

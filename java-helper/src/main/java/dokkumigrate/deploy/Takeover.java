@@ -16,11 +16,18 @@ import java.util.function.Supplier;
 
 /**
  * post-extract: takes the deploy's release and predeploy tasks over from Dokku. The plan is
- * recorded first (so nothing is lost), then the tasks are removed from this deploy's Procfile
- * and app.json copies (so Dokku's own runner finds nothing), then Dokku is asked, through its
- * own {@code procfile-get-command}, to confirm that no release task is left for it. Both copies,
- * as found and as left, are kept in the ledger: core-post-deploy makes them the app's standing
- * copies, and {@link HandBack} puts back exactly what was taken.
+ * recorded first (so nothing is lost), then the deploy is marked as taken over, then the tasks
+ * are removed from this deploy's Procfile and app.json copies (so Dokku's own runner finds
+ * nothing), then Dokku is asked, through its own {@code procfile-get-command}, to confirm that no
+ * release task is left for it. Both copies, as found and as left, are kept in the ledger:
+ * core-post-deploy makes them the app's standing copies, and {@link HandBack} puts back exactly
+ * what was taken.
+ *
+ * <p>Exactly once either way: the release triggers run a build's plan only when the build is
+ * marked, and a changed copy is never left without the mark. Any failure before the mark leaves
+ * the copies as Dokku wrote them (Dokku's own runner runs the tasks); a failure while the copies
+ * are rewritten puts them back and then removes the mark; only when they cannot be put back does
+ * the mark stay, and the deploy stops.
  */
 public final class Takeover {
     private final Supplier<Ledger> ledger;
@@ -55,6 +62,12 @@ public final class Takeover {
         Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, plan);
         // kept before the copies change, so that a hand-back can always put back what was taken
         ledger.recordTakenCopies(deploy.id(), TakenCopies.of(procfile, appJson, extraction));
+        copies.markTakenOver(app);
+        try {
+            rewriteCopies(app, extraction);
+        } catch (RuntimeException e) {
+            throw handBack(app, key, trigger, procfile, appJson, e);
+        }
         console.step("Taking over deployment tasks of " + app);
         if (plan.isEmpty()) {
             console.detail("No release or predeploy task found");
@@ -63,9 +76,36 @@ public final class Takeover {
             console.detail(task.phase().label() + " task from " + task.source().label() + ": "
                     + TerminalText.escape(task.command()) + " (runs once, before any container starts)");
         }
-        rewriteCopies(app, extraction);
         verifyNothingLeftForDokku(app);
         return deploy;
+    }
+
+    /**
+     * A copy could not be rewritten: both copies get back the text Dokku wrote and the mark goes,
+     * so the deploy's tasks are Dokku's again; the recorded plan is emptied (best effort) so that
+     * nothing reports them as planned. When a copy cannot be put back the mark stays and the
+     * deploy stops, since neither runner could be trusted to run its tasks exactly once.
+     */
+    private RuntimeException handBack(String app, DeployKey key, String trigger, Optional<String> procfile,
+                                      Optional<String> appJson, RuntimeException cause) {
+        try {
+            procfile.ifPresent(text -> copies.writeProcfile(app, text));
+            appJson.ifPresent(text -> copies.writeAppJson(app, text));
+            copies.clearTakenOver(app);
+        } catch (RuntimeException undo) {
+            undo.addSuppressed(cause);
+            return new DeployFailure("Could not take over the deployment tasks of " + app + " (" + cause.getMessage()
+                    + "), nor put Dokku's copies back (" + undo.getMessage() + "). The deploy stops so that no task "
+                    + "runs twice or not at all; free the disk or fix the permissions of " + copies.procfilePath(app)
+                    + ", then deploy again.", undo);
+        }
+        try {
+            ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, Plan.EMPTY);
+        } catch (RuntimeException notRecorded) {
+            cause.addSuppressed(notRecorded);
+        }
+        return new DeployFailure("Could not take over the deployment tasks of " + app + ": " + cause.getMessage()
+                + ". Dokku's copies were put back as they were.", cause);
     }
 
     /** A per-deploy copy's text; one that is not text (not UTF-8) stops the deploy, naming the file. */
@@ -73,7 +113,7 @@ public final class Takeover {
         try {
             return reader.apply(app);
         } catch (IllegalArgumentException e) {
-            throw new DeployFailure("Cannot read the deployment tasks of " + app + ": " + e.getMessage()
+            throw new InvalidTaskFiles("Cannot read the deployment tasks of " + app + ": " + e.getMessage()
                     + ". Nothing was changed; fix the file and deploy again.", e);
         }
     }
@@ -83,7 +123,7 @@ public final class Takeover {
             return PlanExtractor.extract(procfile.orElse(null), appJson.orElse(null));
         } catch (ExtractionException e) {
             String path = e.fileLabel().equals("app.json") ? copies.appJsonPath(app) : copies.procfilePath(app);
-            throw new DeployFailure("Cannot read the deployment tasks of " + app + ": "
+            throw new InvalidTaskFiles("Cannot read the deployment tasks of " + app + ": "
                     + e.withFile(path).getMessage() + ". Nothing was changed; fix the file and deploy again.", e);
         }
     }

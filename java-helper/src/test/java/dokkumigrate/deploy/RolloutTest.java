@@ -3,6 +3,7 @@ package dokkumigrate.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dokkumigrate.adapters.dokku.DataDirDeployCopies;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
@@ -37,11 +38,13 @@ class RolloutTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Rollout rollout;
+    private DataDirDeployCopies copies;
 
     @BeforeEach
     void setUp() {
         ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
-        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"));
+        copies = new DataDirDeployCopies(dir.resolve("lib"), KEY.dokkuPid());
+        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"), copies);
     }
 
     @AfterEach
@@ -75,6 +78,7 @@ class RolloutTest {
     @Test
     void aDeployThatRolledOutWithATaskUnrunIsSaidLoudlyAndRecordedMissed() {
         Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        copies.markTakenOver("app");
         ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
 
         rollout.rolledOut("app", KEY, "latest");
@@ -95,5 +99,22 @@ class RolloutTest {
 
         assertEquals(List.of("restart"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
         assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBuildPostExtractDidNotTakeOverLeftItsTasksToDokkuAndIsNotMissed() {
+        // post-extract recorded the plan, then failed before it marked the deploy: Dokku's runner ran the tasks
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+
+        rollout.rolledOut("app", KEY, "latest");
+
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertEquals("       migrate: deploy #" + deploy.id() + " of app rolled out; its tasks were left to Dokku's own "
+                + "runner (post-extract did not take them over)\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("left-to-dokku: deploy #" + deploy.id() + ": post-extract did not take its tasks over"), events());
+        // recorded as run by Dokku, so migrate:doctor does not take the deploy for missed
+        assertEquals(List.of(RunState.SKIPPED, RunState.SKIPPED),
+                ledger.runsOf(deploy.id()).stream().map(TaskRun::state).toList());
+        assertTrue(DeployState.of(PLAN, ledger.runsOf(deploy.id())).unrun().isEmpty());
     }
 }

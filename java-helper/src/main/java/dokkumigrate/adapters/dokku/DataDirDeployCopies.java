@@ -11,10 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
-/** The per-deploy copies in Dokku's data directories, named after DOKKU_PID. */
+/**
+ * The per-deploy copies in Dokku's data directories, named after DOKKU_PID, and the plugin's mark
+ * that it took a deploy's tasks over: {@code data/migrate/takeovers/APP/DOKKU_PID}, which the
+ * trigger files test before they start the helper (internal-functions, fn-migrate-taken-over).
+ */
 public final class DataDirDeployCopies implements DeployCopies {
     private final Path dataRoot;
     private final long dokkuPid;
@@ -22,6 +27,11 @@ public final class DataDirDeployCopies implements DeployCopies {
     public DataDirDeployCopies(Path libRoot, long dokkuPid) {
         this.dataRoot = libRoot.resolve("data");
         this.dokkuPid = dokkuPid;
+    }
+
+    /** Where the mark of an app's deploy is. */
+    public Path takeoverMark(String app) {
+        return dataRoot.resolve("migrate").resolve("takeovers").resolve(app).resolve(Long.toString(dokkuPid));
     }
 
     @Override
@@ -36,7 +46,66 @@ public final class DataDirDeployCopies implements DeployCopies {
 
     @Override
     public void writeProcfile(String app, String text) {
-        replace(procfile(app), text);
+        Path copy = procfile(app);
+        replace(copy, text);
+        try {
+            Files.deleteIfExists(copy.resolveSibling(copy.getFileName() + ".missing"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the .missing marker of " + copy, e);
+        }
+    }
+
+    @Override
+    public void markTakenOver(String app) {
+        Path mark = takeoverMark(app);
+        try {
+            Files.createDirectories(mark.getParent(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwxr-x---")));
+            try (var older = Files.list(mark.getParent())) {
+                for (Path other : (Iterable<Path>) older::iterator) {
+                    if (!other.equals(mark)) {
+                        Files.deleteIfExists(other);
+                    }
+                }
+            }
+            if (!Files.exists(mark)) {
+                Files.createFile(mark, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + mark, e);
+        }
+    }
+
+    @Override
+    public void forgetTakeovers(String app) {
+        Path directory = takeoverMark(app).getParent();
+        try {
+            if (Files.isDirectory(directory)) {
+                try (var marks = Files.list(directory)) {
+                    for (Path mark : (Iterable<Path>) marks::iterator) {
+                        Files.deleteIfExists(mark);
+                    }
+                }
+                Files.deleteIfExists(directory);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + directory, e);
+        }
+    }
+
+    @Override
+    public boolean isTakenOver(String app) {
+        return Files.exists(takeoverMark(app));
+    }
+
+    @Override
+    public void clearTakenOver(String app) {
+        Path mark = takeoverMark(app);
+        try {
+            Files.deleteIfExists(mark);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + mark, e);
+        }
     }
 
     @Override
