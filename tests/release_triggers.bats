@@ -111,6 +111,25 @@ scheduled_image() {
   assert_success
 }
 
+@test "a config change whose release no trigger of the plugin reaches is said loudly and recorded as missed, not passed in silence" {
+  push "$(app_source)"
+  assert_success
+  assert_equal "$(task_runs release "$BUILD")" 1
+  # arranged on purpose: the config change's release reaches neither release trigger of the plugin
+  printf '%s\n' "post-release-builder migrate" "pre-deploy migrate" >"$HARNESS_LOGS/skipped-triggers"
+  run dokku config:set "$APP" SOME_KEY=value
+  assert_success
+  # the standing copies hold no task (the plugin took them), so Dokku's own runner ran nothing either
+  assert_equal "$(task_runs release "$BUILD")" 1
+  assert_line --regexp "^ !     migrate: the release of $APP \(deploy #2\) rolled out, but its tasks did not run:$"
+  assert_line " !       release (Procfile: /app/bin/task release): not run"
+  run sqlite3 "$DOKKU_LIB_ROOT/data/migrate/ledger.db" "SELECT origin FROM deploys WHERE app = '$APP' AND id = 2"
+  assert_output "standing"
+  run dokku migrate:doctor "$APP" --format json
+  assert_failure
+  assert_equal "$(jq -r '.checks[] | select(.id == "last-deploy") | .verdict' <<<"$output")" failure
+}
+
 @test "with registry push-on-release the deployed tag is not latest: the tasks run in the pushed image and migrate:run uses it" {
   run dokku registry:set "$APP" server registry.example.com
   run dokku registry:set "$APP" push-on-release true

@@ -36,8 +36,8 @@ final class PostDeployCommand implements Callable<Integer> {
                 return 0;
             }
             new dokkumigrate.deploy.Rollout(services.ledger(), services.console(), services.helper(),
-                    services.deployCopies())
-                    .rolledOut(app, services.environment().deployKey(), imageTag);
+                    services.deployCopies(), services.standingFiles())
+                    .rolledOut(app, services.environment().deployKey(), imageTag, services.environment().buildSource());
         } catch (RuntimeException e) {
             top.console(false).warn("migrate: could not record the rollout of " + app + ": " + e.getMessage());
             top.console(false).warn("The deploy itself is unaffected; check the ledger with: dokku migrate:doctor " + app);

@@ -5,7 +5,12 @@ import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
+import dokkumigrate.plan.ExtractionException;
+import dokkumigrate.plan.Phase;
+import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.PlanExtractor;
 import dokkumigrate.platform.DeployCopies;
+import dokkumigrate.platform.StandingFiles;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
@@ -18,23 +23,32 @@ import java.util.Optional;
  * A release whose tasks were planned but never ran (no release trigger reached the plugin) is
  * said loudly and recorded as missed, so that {@code migrate:doctor} fails; the deploy goes on. A
  * build whose post-extract did not mark it as taken over left its tasks to Dokku's own runner,
- * which ran them: nothing was missed.
+ * which ran them: nothing was missed. A config change releases without a build: when no release
+ * trigger of the plugin recorded it, the app's standing tasks went unrun unless Dokku's own runner
+ * found them in the standing Procfile/app.json.
  */
 public final class Rollout {
     private final Ledger ledger;
     private final Console console;
     private final Helper helper;
     private final DeployCopies copies;
+    private final StandingFiles standing;
 
-    public Rollout(Ledger ledger, Console console, Helper helper, DeployCopies copies) {
+    public Rollout(Ledger ledger, Console console, Helper helper, DeployCopies copies, StandingFiles standing) {
         this.ledger = ledger;
         this.console = console;
         this.helper = helper;
         this.copies = copies;
+        this.standing = standing;
     }
 
-    public void rolledOut(String app, DeployKey key, String imageTag) {
-        Optional<Deploy> deploy = ledger.findDeploy(app, key);
+    /**
+     * @param buildSource Dokku's DOKKU_BUILD_SOURCE: {@code config-redeploy} for the release of a
+     *                    config change, which takes no build
+     */
+    public void rolledOut(String app, DeployKey key, String imageTag, Optional<String> buildSource) {
+        Optional<Deploy> deploy = ledger.findDeploy(app, key)
+                .or(() -> unrecordedRelease(app, key, buildSource.orElse("")));
         if (deploy.isPresent()) {
             long id = deploy.get().id();
             ledger.markRolledOut(id, helper.clock().instant());
@@ -49,6 +63,32 @@ public final class Rollout {
         } else {
             ledger.recordEvent(app, "restart", "containers of image tag " + (imageTag.isEmpty() ? "latest" : imageTag)
                     + " (re)started without a release: restart, scale or redeploy", helper.clock().instant());
+        }
+    }
+
+    /**
+     * A config change's release that no release trigger of the plugin recorded, as a deploy of the
+     * app's standing plan (which then shows as missed); empty when the app has no standing task, or
+     * when Dokku's own runner found the tasks in the standing Procfile/app.json and ran them itself.
+     */
+    private Optional<Deploy> unrecordedRelease(String app, DeployKey key, String buildSource) {
+        if (!buildSource.equals("config-redeploy")) {
+            return Optional.empty();
+        }
+        Plan plan = ledger.latestExtracted(app).map(d -> ledger.planOf(d.id())).orElse(Plan.EMPTY);
+        if (plan.isEmpty() || dokkuRunsStandingTasks(app)) {
+            return Optional.empty();
+        }
+        return Optional.of(ledger.recordPlan(app, key, Deploy.Origin.STANDING, "source=" + buildSource, plan));
+    }
+
+    private boolean dokkuRunsStandingTasks(String app) {
+        try {
+            return !PlanExtractor.extract(TakenCopies.text(standing.read(app, Phase.Source.PROCFILE)).orElse(null),
+                    TakenCopies.text(standing.read(app, Phase.Source.APP_JSON)).orElse(null)).plan().isEmpty();
+        } catch (ExtractionException unreadable) {
+            // Dokku's own runner cannot read them either
+            return false;
         }
     }
 

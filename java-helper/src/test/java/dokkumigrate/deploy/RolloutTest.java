@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
+import dokkumigrate.adapters.dokku.DataDirStandingFiles;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
@@ -16,11 +17,14 @@ import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,12 +43,14 @@ class RolloutTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private Rollout rollout;
     private DataDirDeployCopies copies;
+    private DataDirStandingFiles standing;
 
     @BeforeEach
     void setUp() {
         ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
         copies = new DataDirDeployCopies(dir.resolve("lib"), KEY.dokkuPid());
-        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"), copies);
+        standing = new DataDirStandingFiles(dir.resolve("lib"));
+        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"), copies, standing);
     }
 
     @AfterEach
@@ -58,6 +64,12 @@ class RolloutTest {
         ledger.finish(run.id(), new RunOutcome(state, 0, new byte[0], 0, ""), Instant.now());
     }
 
+    private void writeStandingProcfile(String text) throws IOException {
+        Path procfile = Path.of(standing.path("app", Phase.Source.PROCFILE));
+        Files.createDirectories(procfile.getParent());
+        Files.writeString(procfile, text);
+    }
+
     private List<String> events() {
         return ledger.events("app", 10).stream().map(e -> e.kind() + ": " + e.detail()).toList();
     }
@@ -68,7 +80,7 @@ class RolloutTest {
         ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
         ended(deploy, Phase.RELEASE, RunState.SKIPPED);
 
-        rollout.rolledOut("app", KEY, "latest");
+        rollout.rolledOut("app", KEY, "latest", Optional.of("git-hook"));
 
         assertEquals("       migrate: deploy #" + deploy.id() + " of app rolled out\n", out.toString(StandardCharsets.UTF_8));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
@@ -81,7 +93,7 @@ class RolloutTest {
         copies.markTakenOver("app");
         ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
 
-        rollout.rolledOut("app", KEY, "latest");
+        rollout.rolledOut("app", KEY, "latest", Optional.of("git-hook"));
 
         assertEquals(" !     migrate: the release of app (deploy #" + deploy.id() + ") rolled out, but its tasks did not run:\n"
                 + " !       release (Procfile: rake db:migrate): not run\n"
@@ -95,7 +107,7 @@ class RolloutTest {
 
     @Test
     void aRestartWithoutARecordedReleaseIsAnEvent() {
-        rollout.rolledOut("app", KEY, "");
+        rollout.rolledOut("app", KEY, "", Optional.of("ps:restart"));
 
         assertEquals(List.of("restart"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
         assertEquals("", err.toString(StandardCharsets.UTF_8));
@@ -106,7 +118,7 @@ class RolloutTest {
         // post-extract recorded the plan, then failed before it marked the deploy: Dokku's runner ran the tasks
         Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
 
-        rollout.rolledOut("app", KEY, "latest");
+        rollout.rolledOut("app", KEY, "latest", Optional.of("git-hook"));
 
         assertEquals("", err.toString(StandardCharsets.UTF_8));
         assertEquals("       migrate: deploy #" + deploy.id() + " of app rolled out; its tasks were left to Dokku's own "
@@ -116,5 +128,33 @@ class RolloutTest {
         assertEquals(List.of(RunState.SKIPPED, RunState.SKIPPED),
                 ledger.runsOf(deploy.id()).stream().map(TaskRun::state).toList());
         assertTrue(DeployState.of(PLAN, ledger.runsOf(deploy.id())).unrun().isEmpty());
+    }
+
+    @Test
+    void aConfigChangeReleaseThatNoReleaseTriggerRecordedIsMissedWhenTheStandingFilesHoldNoTask() throws IOException {
+        // the build's tasks ran, and core-post-deploy made its stripped copies the standing ones
+        Deploy build = ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", PLAN);
+        ended(build, Phase.PREDEPLOY, RunState.SUCCEEDED);
+        ended(build, Phase.RELEASE, RunState.SUCCEEDED);
+        writeStandingProcfile("web: puma\n");
+
+        rollout.rolledOut("app", KEY, "latest", Optional.of("config-redeploy"));
+
+        Deploy release = ledger.findDeploy("app", KEY).orElseThrow();
+        assertEquals(Deploy.Origin.STANDING, release.origin());
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(" !     migrate: the release of app (deploy #"
+                + release.id() + ") rolled out, but its tasks did not run:\n"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("missed: deploy #" + release.id() + " rolled out without running predeploy, release"), events());
+    }
+
+    @Test
+    void aConfigChangeReleaseIsNotMissedWhenDokkuFoundTheTasksInTheStandingFiles() throws IOException {
+        ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", PLAN);
+        writeStandingProcfile("release: rake db:migrate\nweb: puma\n");
+
+        rollout.rolledOut("app", KEY, "latest", Optional.of("config-redeploy"));
+
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of("restart"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
     }
 }
