@@ -286,19 +286,13 @@ final class EngineHttp {
     }
 
     /** A body of a known length. */
-    private static final class BoundedBody extends InputStream {
+    private static final class BoundedBody extends BulkInputStream {
         private final InputStream in;
         private long remaining;
 
         BoundedBody(InputStream in, long length) {
             this.in = in;
             this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
@@ -316,19 +310,13 @@ final class EngineHttp {
     }
 
     /** A body in HTTP/1.1 chunks. */
-    private static final class ChunkedBody extends InputStream {
+    private static final class ChunkedBody extends BulkInputStream {
         private final InputStream in;
         private long remaining;
         private boolean ended;
 
         ChunkedBody(InputStream in) {
             this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

@@ -117,17 +117,11 @@ final class EngineStream extends Process {
     }
 
     /** The source, noting its end; a broken connection ends it too, after a line saying so. */
-    private final class Tracked extends InputStream {
+    private final class Tracked extends BulkInputStream {
         private final InputStream source;
 
         Tracked(InputStream source) {
             this.source = source;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

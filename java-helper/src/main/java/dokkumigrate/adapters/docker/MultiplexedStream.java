@@ -9,7 +9,7 @@ import java.io.InputStream;
  * Read as one stream of payloads in the order the engine sent them, stdout and stderr merged, as
  * {@code docker container start --attach} prints them.
  */
-final class MultiplexedStream extends InputStream {
+final class MultiplexedStream extends BulkInputStream {
 
     private static final int HEADER = 8;
 
@@ -19,12 +19,6 @@ final class MultiplexedStream extends InputStream {
 
     MultiplexedStream(InputStream frames) {
         this.frames = frames;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
