@@ -33,13 +33,6 @@ run_split() {
   stderr="${stderr%$'\n'}"
 }
 
-# pushes SOURCE and remembers its BUILD_ID
-push() {
-  local source="$1"
-  BUILD="$(cat "$source/BUILD_ID")"
-  run dokku harness:push "$APP" "$source" "0123456789abcdef"
-}
-
 # pushes SOURCE in the background, its output in $HOST_ROOT/push.log; PUSH_PID is the push
 push_in_background() {
   local source="$1"

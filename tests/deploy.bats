@@ -21,13 +21,6 @@ teardown() {
   harness_teardown
 }
 
-# pushes SOURCE and remembers its BUILD_ID
-push() {
-  local source="$1"
-  BUILD="$(cat "$source/BUILD_ID")"
-  run dokku harness:push "$APP" "$source" "0123456789abcdef"
-}
-
 # the web process runs the migrations when it boots, the mistake behind ConcurrentMigrationError
 migrate_in_web() {
   # shellcheck disable=SC2016

@@ -36,12 +36,6 @@ odd_source() {
   echo "$source"
 }
 
-push() {
-  SOURCE="$1"
-  BUILD="$(cat "$SOURCE/BUILD_ID")"
-  run dokku harness:push "$APP" "$SOURCE" "0123456789abcdef"
-}
-
 standing_procfile() { echo "$DOKKU_LIB_ROOT/data/ps/$APP/Procfile"; }
 standing_app_json() { echo "$DOKKU_LIB_ROOT/data/app-json/$APP/app.json"; }
 

@@ -26,13 +26,6 @@ teardown() {
   harness_teardown
 }
 
-# pushes SOURCE and remembers its BUILD_ID
-push() {
-  local source="$1"
-  BUILD="$(cat "$source/BUILD_ID")"
-  run dokku harness:push "$APP" "$source" "0123456789abcdef"
-}
-
 # the line number of the first plugn.log entry matching PATTERN
 log_line() {
   grep -n -E "$1" "$HARNESS_LOGS/plugn.log" | head -n1 | cut -d: -f1

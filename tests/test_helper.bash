@@ -101,3 +101,10 @@ EOF
   chmod 0755 "$FAKE_JDK/bin/java"
   export FAKE_JAVA_LOG
 }
+
+# pushes SOURCE as a build of APP, and remembers it (SOURCE) and its BUILD_ID (BUILD)
+push() {
+  SOURCE="$1"
+  BUILD="$(cat "$SOURCE/BUILD_ID")"
+  run dokku harness:push "$APP" "$SOURCE" "0123456789abcdef"
+}

@@ -90,15 +90,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
   pids=()
   # the first task to hold the lock stays in /tasks/closed until another hook says it waits for the
   # group lock (or two minutes pass), so the waiting is an event the test arranges, not a race
-  touch "$times/closed"
-  (
-    for _ in $(seq 1 1200); do
-      grep -qs "Waiting for the group.$group lock" "$times"/*.out && break
-      sleep 0.1
-    done
-    rm -f "$times/closed"
-  ) 3>&- &
-  local opener=$!
+  rel_hold_until_waiting "$times" "Waiting for the group.$group lock"
   for i in $(seq 0 7); do
     rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
     pids+=("$!")
@@ -107,7 +99,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
   for i in "${pids[@]}"; do
     wait "$i" || rc=$?
   done
-  wait "$opener"
+  wait "$REL_OPENER"
   seen "last non-zero exit of the 8 hooks: $rc"
   assert_equal "$rc" 0
 
@@ -149,15 +141,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
 
   # as for the lock group: the first task waits in /tasks/closed until the other hook says it waits
   # for the database's lock (or two minutes pass), so the waiting is an event, not a race
-  touch "$times/closed"
-  (
-    for _ in $(seq 1 1200); do
-      grep -qs "Waiting for the db\.[0-9a-f]* lock" "$times"/*.out && break
-      sleep 0.1
-    done
-    rm -f "$times/closed"
-  ) 3>&- &
-  local opener=$!
+  rel_hold_until_waiting "$times" "Waiting for the db\.[0-9a-f]* lock"
   for i in 0 1; do
     rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
     pids+=("$!")
@@ -166,7 +150,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
   for i in "${pids[@]}"; do
     wait "$i" || rc=$?
   done
-  wait "$opener"
+  wait "$REL_OPENER"
   seen "last non-zero exit of the 2 hooks: $rc"
   assert_equal "$rc" 0
 

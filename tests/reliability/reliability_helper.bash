@@ -272,3 +272,19 @@ rel_print_table() {
   awk -F'\t' '{ printf "| %s | %s | %s |\n", $3, $4, $5 }' "$results"
   echo ""
 }
+
+# holds the first task of a test in /tasks/closed (the DIR mounted at /tasks) until a hook's output
+# in DIR/*.out matches PATTERN (it waits for a lock), or two minutes pass: the waiting is an event the
+# test arranges, not a race; sets REL_OPENER to the pid of the background opener to wait for
+rel_hold_until_waiting() {
+  local dir="$1" pattern="$2"
+  touch "$dir/closed"
+  (
+    for _ in $(seq 1 1200); do
+      grep -qs "$pattern" "$dir"/*.out && break
+      sleep 0.1
+    done
+    rm -f "$dir/closed"
+  ) 3>&- &
+  REL_OPENER=$!
+}
