@@ -222,6 +222,8 @@ remove_private_dockerd() {
     kill -TERM "$PRIVATE_DOCKERD_PID" 2>/dev/null || true
     rel_wait_for 60 rel_not_alive "$PRIVATE_DOCKERD_PID" || kill -KILL "$PRIVATE_DOCKERD_PID" 2>/dev/null || true
   fi
+  # the dockerd the test killed with SIGKILL left its containerd running
+  pkill -KILL -f -- "$dir/exec/containerd/" 2>/dev/null || true
   while read -r mount; do
     umount -l "$mount" 2>/dev/null || true
   done < <(awk -v dir="$dir" '$2 ~ "^" dir { print $2 }' /proc/mounts | sort -r)
