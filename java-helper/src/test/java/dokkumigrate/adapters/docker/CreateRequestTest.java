@@ -142,6 +142,13 @@ class CreateRequestTest {
         config.set("Env", JSON.valueToTree(env));
         ObjectNode host = inspected.path("HostConfig").deepCopy();
         host.remove("ConsoleSize");
+        // nor --volume options (it collects them in a map; each names another destination here)
+        if (host.path("Binds").isArray()) {
+            List<String> binds = new ArrayList<>();
+            host.path("Binds").forEach(bind -> binds.add(bind.asText()));
+            binds.sort(null);
+            host.set("Binds", JSON.valueToTree(binds));
+        }
         ObjectNode both = JSON.createObjectNode();
         both.set("Config", config);
         both.set("HostConfig", host);
