@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2153 # SOURCE is set by push (test_helper.bash)
 # Issue 11: when the plugin stops owning an app's tasks (migrate:set enabled false, plugin:uninstall)
 # it puts them back into the app's standing Procfile/app.json byte for byte, so that Dokku's own
 # runner runs them on the next release; enabled true (or a new install) takes them over again
