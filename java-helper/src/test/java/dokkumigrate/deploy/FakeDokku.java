@@ -19,6 +19,11 @@ class FakeDokku implements Platform {
     /** What the post-migrate-task trigger's plugins answer. */
     TriggerResult postMigrateTaskAnswer = new TriggerResult(0, "");
     Optional<String> nativeRelease = Optional.empty();
+    /** The apps Dokku has, as its own commands list them. */
+    final List<String> apps = new ArrayList<>();
+    /** The app's permanent Procfile and app.json, as a release without a build reads them. */
+    Optional<String> permanentProcfile = Optional.empty();
+    Optional<String> permanentAppJson = Optional.empty();
     private final String image;
 
     FakeDokku(String image) {
@@ -91,5 +96,20 @@ class FakeDokku implements Platform {
     public synchronized TriggerResult postMigrateTask(String app, String phase, String state, long runId) {
         postMigrateTasks.add(app + " " + phase + " " + state + " " + runId);
         return postMigrateTaskAnswer;
+    }
+
+    @Override
+    public List<String> apps() {
+        return List.copyOf(apps);
+    }
+
+    @Override
+    public Optional<String> permanentProcfile(String app) {
+        return permanentProcfile;
+    }
+
+    @Override
+    public Optional<String> permanentAppJson(String app) {
+        return permanentAppJson;
     }
 }
