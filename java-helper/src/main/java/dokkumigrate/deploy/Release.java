@@ -326,7 +326,6 @@ public final class Release {
             try {
                 outcome = runner.run(request, output, containerId -> {
                     ledger.recordContainer(run.id(), containerId);
-                    inFlight.containerCreated(run.id(), containerId);
                     platform.postContainerCreate(containerId, app, run.phase().label());
                 });
             } catch (TaskRunner.RunnerException e) {
