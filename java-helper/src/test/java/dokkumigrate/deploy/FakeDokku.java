@@ -19,11 +19,6 @@ class FakeDokku implements Platform {
     /** What the post-migrate-task trigger's plugins answer. */
     TriggerResult postMigrateTaskAnswer = new TriggerResult(0, "");
     Optional<String> nativeRelease = Optional.empty();
-    /** The apps Dokku has, as its own commands list them. */
-    final List<String> apps = new ArrayList<>();
-    /** The app's permanent Procfile and app.json, as a release without a build reads them. */
-    Optional<String> permanentProcfile = Optional.empty();
-    Optional<String> permanentAppJson = Optional.empty();
     private final String image;
 
     FakeDokku(String image) {
@@ -98,18 +93,21 @@ class FakeDokku implements Platform {
         return postMigrateTaskAnswer;
     }
 
+    /** No app directory is listed: the use cases tested with this stand-in never list the apps. */
     @Override
     public List<String> apps() {
-        return List.copyOf(apps);
+        return List.of();
     }
 
+    /** As for an app that has not released yet: Dokku has no permanent Procfile for it. */
     @Override
     public Optional<String> permanentProcfile(String app) {
-        return permanentProcfile;
+        return Optional.empty();
     }
 
+    /** As for an app that has not released yet: Dokku has no permanent app.json for it. */
     @Override
     public Optional<String> permanentAppJson(String app) {
-        return permanentAppJson;
+        return Optional.empty();
     }
 }
