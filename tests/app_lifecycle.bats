@@ -6,10 +6,7 @@ load test_helper
 APP=ledger-app
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
   run dokku harness:push "$APP" "$(app_source)"
   assert_success
 }

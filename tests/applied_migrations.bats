@@ -7,10 +7,7 @@ load test_helper
 APP=shop
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
 }
 
 teardown() {

@@ -8,10 +8,7 @@ load test_helper
 APP=books
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
   mount_task_log "$APP"
 }
 

@@ -8,10 +8,7 @@ load test_helper
 APP=shop
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
   mount_task_log "$APP"
   run dokku ps:scale "$APP" web=2 worker=4
   assert_success

@@ -8,10 +8,7 @@ load test_helper
 APP=shop
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
   RECEIVED="$HOST_ROOT/received.jsonl"
   touch "$RECEIVED"
   TRIGGERED="$HOST_ROOT/post-migrate-task.log"

@@ -9,10 +9,7 @@ load test_helper
 APP=shop
 
 setup() {
-  harness_setup
-  install_plugin
-  run dokku apps:create "$APP"
-  assert_success
+  setup_app "$APP"
   mount_task_log "$APP"
 }
 
@@ -24,6 +21,18 @@ teardown() {
     [[ "${#ids[@]}" -eq 0 ]] || docker image rm -f "${ids[@]}" >/dev/null 2>&1 || true
   fi
   harness_teardown
+}
+
+# on a host that keeps only the tags Dokku deployed (dokku/APP:latest removed), migrate:run runs the
+# release task a second time, in IMAGE: the image is asked from Dokku, not put together as dokku/APP:latest
+rerun_release_in() {
+  local image="$1"
+  docker image rm "dokku/$APP:latest" >/dev/null
+  run dokku migrate:run "$APP" --phase release
+  assert_success
+  assert_equal "$(task_runs release "$BUILD")" 2
+  run dokku migrate:status "$APP" --format json
+  assert_equal "$(jq -r '.latest_deploy.runs[0].image' <<<"$output")" "$image"
 }
 
 # the line number of the first plugn.log entry matching PATTERN
@@ -138,13 +147,7 @@ scheduled_image() {
   run docker run --rm "$deployed" cat /app/predeployed
   assert_output "$BUILD"
 
-  # a host that keeps only the pushed tags: the image is asked from Dokku, not put together as dokku/APP:latest
-  docker image rm "dokku/$APP:latest" >/dev/null
-  run dokku migrate:run "$APP" --phase release
-  assert_success
-  assert_equal "$(task_runs release "$BUILD")" 2
-  run dokku migrate:status "$APP" --format json
-  assert_equal "$(jq -r '.latest_deploy.runs[0].image' <<<"$output")" "$deployed"
+  rerun_release_in "$deployed"
   run dokku migrate:doctor "$APP" --format json
   assert_equal "$(jq -r '.checks[] | select(.id == "image") | .finding' <<<"$output")" "$deployed exists."
 }
@@ -160,10 +163,5 @@ scheduled_image() {
   run docker run --rm acme/storefront:latest cat /app/predeployed
   assert_output "$BUILD"
 
-  docker image rm "dokku/$APP:latest" >/dev/null
-  run dokku migrate:run "$APP" --phase release
-  assert_success
-  assert_equal "$(task_runs release "$BUILD")" 2
-  run dokku migrate:status "$APP" --format json
-  assert_equal "$(jq -r '.latest_deploy.runs[0].image' <<<"$output")" "acme/storefront:latest"
+  rerun_release_in acme/storefront:latest
 }

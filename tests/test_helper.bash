@@ -30,6 +30,15 @@ install_plugin() {
   assert_success
 }
 
+# the setup of a file whose tests work on one app: a fresh host, the plugin installed, APP created
+setup_app() {
+  local app="$1"
+  harness_setup
+  install_plugin
+  run dokku apps:create "$app"
+  assert_success
+}
+
 # a copy of examples/sample-app under the host, with a fresh BUILD_ID; prints its path
 app_source() {
   local dir

@@ -20,6 +20,37 @@ teardown() {
   rel_teardown
 }
 
+# create_app_with_database APP DIR DATABASE_URL: creates APP (rel_create_app, its task files in
+# DIR) with DATABASE_URL in its config, and a DOKKU_PID for its deploy in REL_DEPLOY_PID
+create_app_with_database() {
+  local app="$1" dir="$2" url="$3"
+  rel_create_app "$app" "$dir"
+  run dokku config:set --no-restart "$app" "DATABASE_URL=$url"
+  assert_success
+  rel_new_deploy_pid
+}
+
+# pre_deploys_at_once DIR PATTERN APP DOKKU_PID [APP DOKKU_PID ...]: starts `pre-deploy APP latest`
+# of every app at once, each as its own deploy's DOKKU_PID and with its output in DIR/APP.out,
+# while the first task to hold the lock waits in DIR/closed until a hook prints PATTERN (see
+# rel_hold_until_waiting); waits for every hook and asserts that all of them exited 0
+pre_deploys_at_once() {
+  local dir="$1" pattern="$2" pids=() pid rc=0
+  shift 2
+  rel_hold_until_waiting "$dir" "$pattern"
+  while [[ $# -gt 0 ]]; do
+    rel_hook "$2" pre-deploy "$1" latest >"$dir/$1.out" 2>&1 3>&- &
+    pids+=("$!")
+    shift 2
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || rc=$?
+  done
+  wait "$REL_OPENER"
+  seen "last non-zero exit of the ${#pids[@]} hooks: $rc"
+  assert_equal "$rc" 0
+}
+
 @test "32 concurrent pre-deploy hooks of one deploy run the task exactly once and all return its result" {
   rel_row "32 pre-deploy hooks of one deploy (same DOKKU_PID) started at once, 32 separate JVMs" \
     "exactly one task container run; all 32 exit 0 and name that same run"
@@ -63,7 +94,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID"
 @test "8 apps in one lock group deploying at once never run task containers at the same time" {
   rel_row "8 apps sharing a lock-group, each deploy's pre-deploy started at once; each task records its start/end (host uptime)" \
     "all 8 tasks run, one at a time: no two [start, end] intervals overlap; the others wait for the group lock"
-  local times="$HOST_ROOT/lock-group" group="g$REL_ID" apps=() app i pids=() deploy_pids=() rc previous_end overlaps=0
+  local times="$HOST_ROOT/lock-group" group="g$REL_ID" apps=() app i pids=() deploy_pids=() hooks=() previous_end overlaps=0
   mkdir -p "$times"
   chmod 0777 "$times"
   for i in $(seq 1 8); do
@@ -87,21 +118,12 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
     wait "$i"
   done
 
-  pids=()
   # the first task to hold the lock stays in /tasks/closed until another hook says it waits for the
   # group lock (or two minutes pass), so the waiting is an event the test arranges, not a race
-  rel_hold_until_waiting "$times" "Waiting for the group.$group lock"
   for i in $(seq 0 7); do
-    rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
-    pids+=("$!")
+    hooks+=("${apps[$i]}" "${deploy_pids[$i]}")
   done
-  rc=0
-  for i in "${pids[@]}"; do
-    wait "$i" || rc=$?
-  done
-  wait "$REL_OPENER"
-  seen "last non-zero exit of the 8 hooks: $rc"
-  assert_equal "$rc" 0
+  pre_deploys_at_once "$times" "Waiting for the group.$group lock" "${hooks[@]}"
 
   run sort -k2,2n "$times/times"
   seen "tasks recorded: ${#lines[@]}"
@@ -124,16 +146,13 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&- &
 @test "2 apps whose DATABASE_URLs name one database with different credentials never run tasks at the same time" {
   rel_row "2 apps without a lock-group whose DATABASE_URLs name one database with different users and passwords, pre-deploys started at once" \
     "one database lock: the two [start, end] intervals do not overlap; one hook waits for the db lock"
-  local times="$HOST_ROOT/db-lock" apps=() app i pids=() deploy_pids=() rc starts ends
+  local times="$HOST_ROOT/db-lock" apps=() i deploy_pids=() starts ends
   mkdir -p "$times"
   chmod 0777 "$times"
   apps=("$(rel_app_name db1)" "$(rel_app_name db2)")
   for i in 0 1; do
-    rel_create_app "${apps[$i]}" "$times"
-    run dokku config:set --no-restart "${apps[$i]}" \
-      "DATABASE_URL=postgres://user$i:password-$i@dokku-postgres-shared-$REL_ID:5432/shared"
-    assert_success
-    rel_new_deploy_pid
+    create_app_with_database "${apps[$i]}" "$times" \
+      "postgres://user$i:password-$i@dokku-postgres-shared-$REL_ID:5432/shared"
     deploy_pids+=("$REL_DEPLOY_PID")
     rel_extract "${apps[$i]}" "$(rel_source "release: /app/bin/rel-task times ${apps[$i]} 1
 web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
@@ -141,18 +160,8 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
 
   # as for the lock group: the first task waits in /tasks/closed until the other hook says it waits
   # for the database's lock (or two minutes pass), so the waiting is an event, not a race
-  rel_hold_until_waiting "$times" "Waiting for the db\.[0-9a-f]* lock"
-  for i in 0 1; do
-    rel_hook "${deploy_pids[$i]}" pre-deploy "${apps[$i]}" latest >"$times/${apps[$i]}.out" 2>&1 3>&- &
-    pids+=("$!")
-  done
-  rc=0
-  for i in "${pids[@]}"; do
-    wait "$i" || rc=$?
-  done
-  wait "$REL_OPENER"
-  seen "last non-zero exit of the 2 hooks: $rc"
-  assert_equal "$rc" 0
+  pre_deploys_at_once "$times" "Waiting for the db\.[0-9a-f]* lock" "${apps[0]}" "${deploy_pids[0]}" \
+    "${apps[1]}" "${deploy_pids[1]}"
 
   run sort -k2,2n "$times/times"
   assert_equal "${#lines[@]}" 2
@@ -179,10 +188,7 @@ web: httpd -f -p \$PORT -h /app/public")" "$REL_DEPLOY_PID" >/dev/null 3>&-
   chmod 0777 "$dir"
   apps=("$(rel_app_name dba)" "$(rel_app_name dbb)")
   for i in 0 1; do
-    rel_create_app "${apps[$i]}" "$dir"
-    run dokku config:set --no-restart "${apps[$i]}" "DATABASE_URL=postgres://app:secret@dokku-postgres-$REL_ID:5432/db$i"
-    assert_success
-    rel_new_deploy_pid
+    create_app_with_database "${apps[$i]}" "$dir" "postgres://app:secret@dokku-postgres-$REL_ID:5432/db$i"
     deploy_pids+=("$REL_DEPLOY_PID")
   done
   rel_extract "${apps[0]}" "$(rel_source "release: /app/bin/rel-task hold ${apps[0]}")" "${deploy_pids[0]}" >/dev/null 3>&-

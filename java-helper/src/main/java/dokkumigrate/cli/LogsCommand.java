@@ -85,7 +85,7 @@ final class LogsCommand implements Callable<Integer> {
     }
 
     private static String logFile(Services services, TaskRun run) {
-        return run.logPath().isEmpty() ? "none recorded" : services.logs().file(run.app(), run.logPath()).toString();
+        return run.logPath().isEmpty() ? "none recorded" : services.logs().location(run.app(), run.logPath());
     }
 
     private static OptionalLong parseRunId(String text) {

@@ -8,6 +8,7 @@ import dokkumigrate.adapters.dokku.DataDirStandingFiles;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.dokku.PlugnPlatform;
 import dokkumigrate.adapters.dokku.PropertyFileStore;
+import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
@@ -122,7 +123,7 @@ public final class Services implements AutoCloseable {
     }
 
     public RunLogs logs() {
-        return new RunLogs(environment.logDir());
+        return new RunLogFiles(environment.logDir());
     }
 
     public InFlight inFlight() {

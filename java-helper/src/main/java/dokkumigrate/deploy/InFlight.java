@@ -20,10 +20,6 @@ public final class InFlight {
         this.runner = runner;
     }
 
-    synchronized void containerCreated(long runId, String containerId) {
-        // the container is found by its run-id label when stopped; nothing to keep
-    }
-
     synchronized void clear(long runId) {
         if (this.runId == runId) {
             this.runId = 0;

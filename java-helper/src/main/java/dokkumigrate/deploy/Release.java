@@ -319,14 +319,13 @@ public final class Release {
             AppliedMigrationRecorder applied = new AppliedMigrationRecorder(
                     migrations -> ledger.recordAppliedMigrations(run.id(), migrations, helper.clock().instant()));
             MigrationLines migrationLines = new MigrationLines(applied);
-            TaskOutput output = new TaskOutput(log, console.taskOutputStream(), settings.outputLimitBytes(),
+            TaskOutput output = new TaskOutput(log, console.taskLines(), settings.outputLimitBytes(),
                     migrationLines);
             console.heading("Start of " + app + " " + run.phase().label() + " task (run #" + run.id() + ") output");
             RunOutcome outcome;
             try {
                 outcome = runner.run(request, output, containerId -> {
                     ledger.recordContainer(run.id(), containerId);
-                    inFlight.containerCreated(run.id(), containerId);
                     platform.postContainerCreate(containerId, app, run.phase().label());
                 });
             } catch (TaskRunner.RunnerException e) {

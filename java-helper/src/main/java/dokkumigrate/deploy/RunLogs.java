@@ -1,108 +1,47 @@
 package dokkumigrate.deploy;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.OptionalLong;
 
 /**
- * The whole output of every run, one file per run at {@code logs/APP/RUN.log} (mode 0640, in
- * directories of mode 0750). The ledger keeps only a tail; these keep everything.
+ * The whole output of every run, one log per app and run, named as the ledger records it (the
+ * run's {@code logPath}). The ledger keeps only a tail; these keep everything.
  */
-public final class RunLogs {
-    private final Path root;
+public interface RunLogs {
 
-    public RunLogs(Path root) {
-        this.root = root;
+    /** Receives output bytes, exactly as the task printed them. */
+    @FunctionalInterface
+    interface Sink {
+        void write(byte[] bytes, int offset, int length);
     }
 
-    /** The path the ledger records for a run (relative to the app's log directory). */
-    public static String fileName(long runId) {
-        return runId + ".log";
-    }
+    /** Opens a run's log for writing, empty: a log of that name written before is replaced. */
+    OutputStream create(String app, String name);
 
-    public Path file(String app, String fileName) {
-        return root.resolve(app).resolve(fileName);
-    }
+    /** Whether the run's log is there to read. */
+    boolean exists(String app, String name);
 
-    public OutputStream create(String app, String fileName) {
-        Path directory = root.resolve(app);
-        try {
-            createPrivateDirectory(root);
-            createPrivateDirectory(directory);
-            Path file = directory.resolve(fileName);
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-            return Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the log file of " + app + " in " + directory, e);
-        }
-    }
+    /**
+     * Writes the log, or its last {@code tailLines} lines when given, to the sink. A final newline
+     * does not begin another line.
+     *
+     * @return false when the log is gone (removed before or while it was read); then nothing was written
+     */
+    boolean copyTo(String app, String name, OptionalLong tailLines, Sink sink);
 
-    public void delete(String app, List<String> fileNames) {
-        for (String name : fileNames) {
-            try {
-                Files.deleteIfExists(file(app, name));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove log " + name + " of " + app, e);
-            }
-        }
-    }
+    /** Where the log is kept, for a person who wants to find it. */
+    String location(String app, String name);
 
-    public void deleteApp(String app) {
-        Path directory = root.resolve(app);
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the logs of " + app, e);
-        }
-    }
+    /** Removes the logs of pruned runs. */
+    void delete(String app, List<String> names);
 
-    public void renameApp(String oldApp, String newApp) {
-        Path from = root.resolve(oldApp);
-        if (!Files.exists(from)) {
-            return;
-        }
-        try {
-            Files.move(from, root.resolve(newApp), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot move the logs of " + oldApp + " to " + newApp, e);
-        }
-    }
+    /** Removes every log of an app that is gone. */
+    void deleteApp(String app);
 
-    public void copyApp(String fromApp, String toApp) {
-        Path from = root.resolve(fromApp);
-        if (!Files.exists(from)) {
-            return;
-        }
-        Path to = root.resolve(toApp);
-        try (Stream<Path> files = Files.list(from)) {
-            createPrivateDirectory(to);
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the logs of " + fromApp + " to " + toApp, e);
-        }
-    }
+    /** The logs follow an app that is renamed. */
+    void renameApp(String oldApp, String newApp);
 
-    private static void createPrivateDirectory(Path directory) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            Files.createDirectories(directory);
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-x---"));
-        }
-    }
+    /** A clone starts with copies of the original app's logs. */
+    void copyApp(String fromApp, String toApp);
 }

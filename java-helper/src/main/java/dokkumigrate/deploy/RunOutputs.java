@@ -2,13 +2,6 @@ package dokkumigrate.deploy;
 
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.run.TaskRun;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -16,20 +9,12 @@ import java.util.OptionalLong;
  * gone (pruned, rotated, removed by hand), the tail the ledger kept, saying how much of it is left.
  */
 public final class RunOutputs {
-    private static final int CHUNK = 64 * 1024;
-
     private final Ledger ledger;
     private final RunLogs logs;
 
     public RunOutputs(Ledger ledger, RunLogs logs) {
         this.ledger = ledger;
         this.logs = logs;
-    }
-
-    /** Receives output bytes, exactly as the task printed them. */
-    @FunctionalInterface
-    public interface Sink {
-        void write(byte[] bytes, int offset, int length);
     }
 
     /** Where a run's output comes from. */
@@ -45,11 +30,10 @@ public final class RunOutputs {
     /**
      * A run's output as found.
      *
-     * @param file        the log file, when {@link Source#LOG_FILE}
      * @param ledgerCopy  the ledger's copy, when {@link Source#LEDGER}
      * @param outputBytes how many bytes the run printed in all, as the ledger recorded when it ended
      */
-    public record Output(TaskRun run, Source source, Optional<Path> file, byte[] ledgerCopy, long outputBytes) {
+    public record Output(TaskRun run, Source source, byte[] ledgerCopy, long outputBytes) {
         /** Whether the ledger's copy lacks the start of the output. */
         public boolean ledgerCopyTruncated() {
             return source == Source.LEDGER && outputBytes > ledgerCopy.length;
@@ -78,15 +62,14 @@ public final class RunOutputs {
 
     public Output of(TaskRun run) {
         long outputBytes = ledger.outputBytes(run.id());
-        Optional<Path> file = logFile(run).filter(Files::isRegularFile);
-        if (file.isPresent()) {
-            return new Output(run, Source.LOG_FILE, file, new byte[0], outputBytes);
+        if (logs.exists(run.app(), run.logPath())) {
+            return new Output(run, Source.LOG_FILE, new byte[0], outputBytes);
         }
         if (!run.state().isFinal()) {
             // finish() stores the tail; a run that never finished has none
-            return new Output(run, Source.NONE, Optional.empty(), new byte[0], outputBytes);
+            return new Output(run, Source.NONE, new byte[0], outputBytes);
         }
-        return new Output(run, Source.LEDGER, Optional.empty(), ledger.outputTail(run.id()), outputBytes);
+        return new Output(run, Source.LEDGER, ledger.outputTail(run.id()), outputBytes);
     }
 
     /**
@@ -94,10 +77,11 @@ public final class RunOutputs {
      *
      * @return whether the log file vanished while it was read (then nothing was written)
      */
-    public boolean writeTo(Output output, OptionalLong tailLines, Sink sink) {
+    public boolean writeTo(Output output, OptionalLong tailLines, RunLogs.Sink sink) {
         switch (output.source()) {
             case LOG_FILE -> {
-                return copyFile(output.file().orElseThrow(), tailLines, sink);
+                TaskRun run = output.run();
+                return !logs.copyTo(run.app(), run.logPath(), tailLines, sink);
             }
             case LEDGER -> {
                 byte[] copy = output.ledgerCopy();
@@ -111,31 +95,6 @@ public final class RunOutputs {
         }
     }
 
-    private Optional<Path> logFile(TaskRun run) {
-        String name = run.logPath();
-        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
-            return Optional.empty();
-        }
-        return Optional.of(logs.file(run.app(), name));
-    }
-
-    private static boolean copyFile(Path file, OptionalLong tailLines, Sink sink) {
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            long start = tailLines.isPresent() ? startOfLastLines(in, tailLines.getAsLong()) : 0;
-            in.seek(start);
-            byte[] buffer = new byte[CHUNK];
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                sink.write(buffer, 0, read);
-            }
-            return false;
-        } catch (java.io.FileNotFoundException | NoSuchFileException e) {
-            return !Files.exists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the log file " + file, e);
-        }
-    }
-
     /** Where the last {@code lines} lines start; a final newline does not begin another line. */
     static int startOfLastLines(byte[] bytes, long lines) {
         int end = bytes.length;
@@ -146,34 +105,6 @@ public final class RunOutputs {
         for (int i = end - 1; i >= 0; i--) {
             if (bytes[i] == '\n' && ++seen == lines) {
                 return i + 1;
-            }
-        }
-        return 0;
-    }
-
-    /** As {@link #startOfLastLines(byte[], long)}, reading the file backwards a chunk at a time. */
-    static long startOfLastLines(RandomAccessFile in, long lines) throws IOException {
-        long length = in.length();
-        if (length == 0) {
-            return 0;
-        }
-        long end = length;
-        in.seek(length - 1);
-        if (in.read() == '\n') {
-            end--;
-        }
-        byte[] buffer = new byte[CHUNK];
-        long seen = 0;
-        long position = end;
-        while (position > 0) {
-            int size = (int) Math.min(buffer.length, position);
-            position -= size;
-            in.seek(position);
-            in.readFully(buffer, 0, size);
-            for (int i = size - 1; i >= 0; i--) {
-                if (buffer[i] == '\n' && ++seen == lines) {
-                    return position + i + 1;
-                }
             }
         }
         return 0;

@@ -3,6 +3,7 @@ package dokkumigrate.output;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Dokku's output conventions: {@code -----> } for a step, {@code =====> } for a heading, seven
@@ -81,9 +82,17 @@ public final class Console {
         out.flush();
     }
 
-    /** The stream task output is copied to, or null when quiet. */
-    public PrintStream taskOutputStream() {
-        return quiet ? null : out;
+    /**
+     * Where a running task's output lines go to be shown, or null when quiet: each line on stdout,
+     * indented as Dokku indents container output and with control characters escaped.
+     */
+    public Consumer<String> taskLines() {
+        return quiet ? null : this::taskLine;
+    }
+
+    private void taskLine(String text) {
+        out.println("       " + TerminalText.escape(text));
+        out.flush();
     }
 
     private void chatter(String prefix, String text) {

@@ -69,20 +69,14 @@ public interface Platform {
      * Dokku's apps as its own commands list them: the directories of {@code $DOKKU_ROOT}, less
      * hidden ones and those starting with an uppercase letter; sorted.
      */
-    default List<String> apps() {
-        throw new UnsupportedOperationException("this platform does not list apps");
-    }
+    List<String> apps();
 
     /**
      * The app's permanent Procfile ({@code data/ps/APP/Procfile}), the one Dokku's own runner
      * reads when a release happens without a build (config change, start of a stopped app).
      */
-    default Optional<String> permanentProcfile(String app) {
-        throw new UnsupportedOperationException("this platform does not read the permanent Procfile");
-    }
+    Optional<String> permanentProcfile(String app);
 
     /** The app's permanent app.json ({@code data/app-json/APP/app.json}), read as Dokku's own runner reads it. */
-    default Optional<String> permanentAppJson(String app) {
-        throw new UnsupportedOperationException("this platform does not read the permanent app.json");
-    }
+    Optional<String> permanentAppJson(String app);
 }

@@ -2,9 +2,8 @@ package dokkumigrate.run;
 
 import java.util.Locale;
 
-/** The life of one task run, as the ledger records it. */
+/** The life of one task run, as the ledger records it: a run is claimed running, then ends. */
 public enum RunState {
-    PLANNED,
     RUNNING,
     SUCCEEDED,
     FAILED,
@@ -32,6 +31,6 @@ public enum RunState {
 
     /** States from which a new attempt of the same task may be claimed. */
     public boolean isClaimable() {
-        return this == PLANNED || this == INTERRUPTED;
+        return this == INTERRUPTED;
     }
 }

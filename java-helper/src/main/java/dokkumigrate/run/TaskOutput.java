@@ -1,25 +1,23 @@
 package dokkumigrate.run;
 
-import dokkumigrate.output.TerminalText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * Where a task's output goes while it runs: the whole of it, raw, to the run's log file; the
- * last {@code tailLimit} bytes to memory for the ledger; and line by line, indented as Dokku
- * indents container logs and with control characters escaped, to the operator's terminal.
+ * last {@code tailLimit} bytes to memory for the ledger; and line by line, decoded as UTF-8, to
+ * whoever shows it to the operator (the terminal's presentation is {@code output.Console}'s).
  * Memory stays bounded whatever the task prints. Each complete line can also go to an
  * {@link OutputLines} listener (the applied-migration recogniser), from the same line buffer.
  */
 public final class TaskOutput extends OutputStream {
     private static final int MAX_LINE = 16 * 1024;
-    private static final String INDENT = "       ";
 
     private final OutputStream log;
-    private final PrintStream terminal;
+    private final Consumer<String> terminal;
     private final TailBuffer tail;
     private final LineBuffer line = new LineBuffer();
     private final OutputLines lines;
@@ -28,15 +26,16 @@ public final class TaskOutput extends OutputStream {
 
     /**
      * @param log       receives every byte (the caller closes it), or null
-     * @param terminal  receives indented, escaped lines, or null when quiet
+     * @param terminal  receives each line without its line end, and each part of a line too long to
+     *                  wait for its end, as text; or null when quiet
      * @param tailLimit how many trailing bytes to keep in memory
      */
-    public TaskOutput(OutputStream log, PrintStream terminal, int tailLimit) {
+    public TaskOutput(OutputStream log, Consumer<String> terminal, int tailLimit) {
         this(log, terminal, tailLimit, null);
     }
 
     /** As above, with every complete line of at most 16 KiB also handed to {@code lines} (null: none). */
-    public TaskOutput(OutputStream log, PrintStream terminal, int tailLimit, OutputLines lines) {
+    public TaskOutput(OutputStream log, Consumer<String> terminal, int tailLimit, OutputLines lines) {
         this.log = log;
         this.terminal = terminal;
         this.tail = new TailBuffer(tailLimit);
@@ -118,7 +117,7 @@ public final class TaskOutput extends OutputStream {
         }
         lineTooLong = false;
         if (terminal != null) {
-            show(new String(line.bytes(), 0, length, StandardCharsets.UTF_8));
+            terminal.accept(new String(line.bytes(), 0, length, StandardCharsets.UTF_8));
         }
         line.reset();
     }
@@ -131,13 +130,8 @@ public final class TaskOutput extends OutputStream {
         line.write(bytes, cut, bytes.length - cut);
         lineTooLong = true;
         if (terminal != null) {
-            show(new String(bytes, 0, cut, StandardCharsets.UTF_8));
+            terminal.accept(new String(bytes, 0, cut, StandardCharsets.UTF_8));
         }
-    }
-
-    private void show(String text) {
-        terminal.println(INDENT + TerminalText.escape(text));
-        terminal.flush();
     }
 
     /** How many leading bytes remain once an incomplete UTF-8 sequence at the end is left off. */

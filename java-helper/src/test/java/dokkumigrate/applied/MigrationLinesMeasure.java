@@ -1,9 +1,9 @@
 package dokkumigrate.applied;
 
+import dokkumigrate.output.Console;
 import dokkumigrate.run.TaskOutput;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
@@ -49,7 +49,8 @@ public final class MigrationLinesMeasure {
             for (boolean withParser : new boolean[] {false, true}) {
                 int[] found = new int[1];
                 TaskOutput output = new TaskOutput(OutputStream.nullOutputStream(),
-                        new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8), 1024 * 1024,
+                        new Console(OutputStream.nullOutputStream(), OutputStream.nullOutputStream(), false).taskLines(),
+                        1024 * 1024,
                         withParser ? new MigrationLines(m -> found[0]++) : null);
                 long allocated = threads.getCurrentThreadAllocatedBytes();
                 long start = System.nanoTime();

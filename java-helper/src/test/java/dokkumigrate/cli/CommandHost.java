@@ -3,8 +3,8 @@ package dokkumigrate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
+import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
-import dokkumigrate.deploy.RunLogs;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -163,7 +163,7 @@ final class CommandHost implements AutoCloseable {
 
     /** Writes a run's log file as Release does. */
     void writeLog(TaskRun run, byte[] output) {
-        try (OutputStream log = new RunLogs(logDir()).create(run.app(), run.logPath())) {
+        try (OutputStream log = new RunLogFiles(logDir()).create(run.app(), run.logPath())) {
             log.write(output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -92,4 +92,22 @@ class FakeDokku implements Platform {
         postMigrateTasks.add(app + " " + phase + " " + state + " " + runId);
         return postMigrateTaskAnswer;
     }
+
+    /** No app directory is listed: the use cases tested with this stand-in never list the apps. */
+    @Override
+    public List<String> apps() {
+        return List.of();
+    }
+
+    /** As for an app that has not released yet: Dokku has no permanent Procfile for it. */
+    @Override
+    public Optional<String> permanentProcfile(String app) {
+        return Optional.empty();
+    }
+
+    /** As for an app that has not released yet: Dokku has no permanent app.json for it. */
+    @Override
+    public Optional<String> permanentAppJson(String app) {
+        return Optional.empty();
+    }
 }

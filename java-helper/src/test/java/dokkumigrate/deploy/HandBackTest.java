@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dokkumigrate.adapters.dokku.DataDirStandingFiles;
-import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -16,13 +14,11 @@ import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.PlanExtractor;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +30,8 @@ class HandBackTest {
 
     @TempDir
     Path dir;
-    private SqliteLedger ledger;
-    private DataDirStandingFiles files;
+    @AutoClose
+    private StandingData data;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private HandBack handBack;
@@ -43,66 +39,54 @@ class HandBackTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
-        files = new DataDirStandingFiles(dir);
-        Files.createDirectories(dir.resolve("data/ps/app"));
-        Files.createDirectories(dir.resolve("data/app-json/app"));
-        handBack = new HandBack(ledger, files, new Console(out, err, false), Helper.current("test-host"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        ledger.close();
+        data = new StandingData(dir);
+        handBack = new HandBack(data.ledger, data.files, new Console(out, err, false), Helper.current("test-host"));
     }
 
     /** A build as post-extract records it and core-post-deploy promotes it (when it rolled out). */
     private Deploy build(String procfile, String appJson, boolean rolledOut) {
         PlanExtractor.Extraction extraction = PlanExtractor.extract(procfile, appJson);
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(pid++, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = data.ledger.recordPlan("app", new DeployKey(pid++, "x"), Deploy.Origin.EXTRACTED, "",
                 extraction.plan());
         List<TakenCopy> taken = TakenCopies.of(Optional.ofNullable(procfile), Optional.ofNullable(appJson), extraction);
-        ledger.recordTakenCopies(deploy.id(), taken);
+        data.ledger.recordTakenCopies(deploy.id(), taken);
         if (rolledOut) {
-            taken.forEach(copy -> files.write("app", copy.file(), copy.stripped()));
-            ledger.markRolledOut(deploy.id(), Instant.now());
+            taken.forEach(copy -> data.files.write("app", copy.file(), copy.stripped()));
+            data.ledger.markRolledOut(deploy.id(), Instant.now());
         }
         return deploy;
-    }
-
-    private String standing(Phase.Source file) {
-        return files.read("app", file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
     }
 
     @Test
     void theStrippedStandingFilesGetBackTheirOriginalBytesOnce() {
         build(PROCFILE, APP_JSON, true);
-        assertFalse(standing(Phase.Source.PROCFILE).contains("release:"));
+        assertFalse(data.read(Phase.Source.PROCFILE).contains("release:"));
 
         assertTrue(handBack.handBack("app", "migrate:set app enabled false"));
 
-        assertEquals(PROCFILE, standing(Phase.Source.PROCFILE));
-        assertEquals(APP_JSON, standing(Phase.Source.APP_JSON));
+        assertEquals(PROCFILE, data.read(Phase.Source.PROCFILE));
+        assertEquals(APP_JSON, data.read(Phase.Source.APP_JSON));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.startsWith("-----> Handing the deployment tasks of app back to Dokku (migrate:set app enabled false)\n"
                 + "       release entry put back into " + dir.resolve("data/ps/app/Procfile") + "\n"
                 + "       scripts.dokku.predeploy put back into " + dir.resolve("data/app-json/app/app.json") + "\n"), printed);
-        assertEquals(List.of("hand-back"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
+        assertEquals(List.of("hand-back"), data.ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
 
         out.reset();
         assertTrue(handBack.handBack("app", "again"));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
-        assertEquals(PROCFILE, standing(Phase.Source.PROCFILE));
+        assertEquals(PROCFILE, data.read(Phase.Source.PROCFILE));
     }
 
     @Test
     void aProcfileWhoseOnlyEntryWasReleaseIsWrittenAgain() {
         build("release: rake db:migrate\n", null, true);
-        assertEquals(null, standing(Phase.Source.PROCFILE));
+        assertEquals(null, data.read(Phase.Source.PROCFILE));
 
         assertTrue(handBack.handBack("app", "plugin:uninstall"));
 
-        assertEquals("release: rake db:migrate\n", standing(Phase.Source.PROCFILE));
-        assertEquals(null, standing(Phase.Source.APP_JSON));
+        assertEquals("release: rake db:migrate\n", data.read(Phase.Source.PROCFILE));
+        assertEquals(null, data.read(Phase.Source.APP_JSON));
     }
 
     @Test
@@ -112,39 +96,39 @@ class HandBackTest {
 
         assertTrue(handBack.handBack("app", "why"));
 
-        assertEquals(PROCFILE, standing(Phase.Source.PROCFILE));
+        assertEquals(PROCFILE, data.read(Phase.Source.PROCFILE));
     }
 
     @Test
     void aStandingFileEditedByHandIsLeftAndReportedWhenItLacksTheTask() {
         build(PROCFILE, APP_JSON, true);
-        String edited = standing(Phase.Source.PROCFILE) + "\nclock: ./c\n";
-        files.write("app", Phase.Source.PROCFILE, Optional.of(edited.getBytes(StandardCharsets.UTF_8)));
+        String edited = data.read(Phase.Source.PROCFILE) + "\nclock: ./c\n";
+        data.write(Phase.Source.PROCFILE, edited);
 
         assertFalse(handBack.handBack("app", "why"));
 
-        assertEquals(edited, standing(Phase.Source.PROCFILE));
-        assertEquals(APP_JSON, standing(Phase.Source.APP_JSON), "the app.json was the plugin's copy");
+        assertEquals(edited, data.read(Phase.Source.PROCFILE));
+        assertEquals(APP_JSON, data.read(Phase.Source.APP_JSON), "the app.json was the plugin's copy");
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(" !     Cannot hand the tasks of app back to Dokku: "
                 + dir.resolve("data/ps/app/Procfile") + " is not the copy the plugin left and has no release entry"));
         assertEquals(List.of("hand-back-failed", "hand-back"),
-                ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
+                data.ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
     }
 
     @Test
     void aStandingFileEditedByHandThatStillHoldsTheTaskIsFine() {
         build(PROCFILE, null, true);
-        files.write("app", Phase.Source.PROCFILE, Optional.of("release: ./other\nweb: x\n".getBytes(StandardCharsets.UTF_8)));
+        data.write(Phase.Source.PROCFILE, "release: ./other\nweb: x\n");
 
         assertTrue(handBack.handBack("app", "why"));
 
-        assertEquals("release: ./other\nweb: x\n", standing(Phase.Source.PROCFILE));
+        assertEquals("release: ./other\nweb: x\n", data.read(Phase.Source.PROCFILE));
         assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void anAppThePluginNeverTookAnythingFromIsLeftAlone() {
-        ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.STANDING, "", Plan.EMPTY);
+        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.STANDING, "", Plan.EMPTY);
 
         assertTrue(handBack.handBack("app", "why"));
 
@@ -153,19 +137,18 @@ class HandBackTest {
 
     @Test
     void aTaskTakenBeforeTheLedgerKeptCopiesGoesBackFromTheRecordedPlan() {
-        ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "",
+        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new dokkumigrate.plan.Task(Phase.RELEASE, "rake db:migrate"),
                         new dokkumigrate.plan.Task(Phase.PREDEPLOY, "rake assets")));
-        files.write("app", Phase.Source.PROCFILE, Optional.of("web: x".getBytes(StandardCharsets.UTF_8)));
-        files.write("app", Phase.Source.APP_JSON, Optional.of(("{\n  // kept\n  \"Scripts\": {\"Dokku\": { }},\n"
-                + "  \"name\": \"a\"\n}").getBytes(StandardCharsets.UTF_8)));
+        data.write(Phase.Source.PROCFILE, "web: x");
+        data.write(Phase.Source.APP_JSON, "{\n  // kept\n  \"Scripts\": {\"Dokku\": { }},\n  \"name\": \"a\"\n}");
 
         assertTrue(handBack.handBack("app", "why"));
 
-        assertEquals("web: x\nrelease: rake db:migrate\n", standing(Phase.Source.PROCFILE));
-        assertEquals(PlanExtractor.extract(null, standing(Phase.Source.APP_JSON)).plan().task(Phase.PREDEPLOY)
+        assertEquals("web: x\nrelease: rake db:migrate\n", data.read(Phase.Source.PROCFILE));
+        assertEquals(PlanExtractor.extract(null, data.read(Phase.Source.APP_JSON)).plan().task(Phase.PREDEPLOY)
                 .map(dokkumigrate.plan.Task::command), Optional.of("rake assets"));
-        assertTrue(standing(Phase.Source.APP_JSON).contains("\"name\" : \"a\""), standing(Phase.Source.APP_JSON));
+        assertTrue(data.read(Phase.Source.APP_JSON).contains("\"name\" : \"a\""), data.read(Phase.Source.APP_JSON));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("release entry put back into "
                 + dir.resolve("data/ps/app/Procfile") + " from the plugin's record of the last build (taken before "
                 + "copies were kept, so the file was written anew)"), out.toString(StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.docker.DockerTaskRunner;
+import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
@@ -70,7 +71,7 @@ class ManualRunTest {
         dokku.extraDockerArgs.add(marks + ":/marks");
         DockerTaskRunner runner = new DockerTaskRunner("docker", new ProcessRunner());
         locks = new FileTaskLocks(dir.resolve("locks"));
-        Release release = new Release(ledger, runner, locks, dokku, new RunLogs(dir.resolve("logs")),
+        Release release = new Release(ledger, runner, locks, dokku, new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
         manual = new ManualRun(ledger, runner, dokku, release);
     }

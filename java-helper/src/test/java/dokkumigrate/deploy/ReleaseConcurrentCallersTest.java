@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dokkumigrate.adapters.docker.DockerTaskRunner;
+import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
@@ -68,7 +69,7 @@ class ReleaseConcurrentCallersTest {
         ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
         locks = new FileTaskLocks(dir.resolve("locks"));
         release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()), locks,
-                new FakeDokku(TestImages.busybox()), new RunLogs(dir.resolve("logs")),
+                new FakeDokku(TestImages.busybox()), new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 

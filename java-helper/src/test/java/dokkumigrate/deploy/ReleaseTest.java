@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dokkumigrate.adapters.docker.DockerTaskRunner;
 import dokkumigrate.adapters.dokku.PropertyFileStore;
+import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
@@ -71,7 +72,7 @@ class ReleaseTest {
         dokku.extraDockerArgs.add("-v");
         dokku.extraDockerArgs.add(marks + ":/marks");
         release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
-                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
@@ -167,7 +168,7 @@ class ReleaseTest {
                     }
                 });
         Release starved = new Release(full, new DockerTaskRunner("docker", new ProcessRunner()),
-                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
 
         DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, image(), DEFAULTS));
@@ -222,7 +223,7 @@ class ReleaseTest {
             TaskEndNotice notice = new TaskEndNotice(properties, ledger, dokku, new Console(out, err, false),
                     new WebhookDelivery(new JdkWebhookSender()), Clock.systemUTC());
             Release told = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
-                    new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                    new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
                     new Console(out, err, false), Helper.current("test-host"), new InFlight(), (d, run, output) -> {
                         recordedWhenTold.add(ledger.findRun(run.id()).orElseThrow().state().label());
                         notice.ended(d, run, output);
@@ -256,7 +257,7 @@ class ReleaseTest {
                 "test-host", 999_999_999L, "{run}.log", java.time.Instant.now()));
         List<String> told = new ArrayList<>();
         Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
-                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), new InFlight(),
                 (d, run, output) -> told.add(run.id() + " " + run.state().label()));
 
@@ -273,7 +274,7 @@ class ReleaseTest {
         InFlight inFlight = new InFlight();
         List<String> told = new ArrayList<>();
         Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
-                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
+                new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
                 new Console(out, err, false), Helper.current("test-host"), inFlight,
                 (d, run, output) -> told.add(run.state().label() + ": " + run.detail()));
         java.util.concurrent.CompletableFuture<Release.Result> running =

@@ -1,17 +1,21 @@
 package dokkumigrate.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
+import dokkumigrate.adapters.files.RunLogFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Where the last N lines start, in memory and in a file read backwards a chunk at a time. */
+/** Where the last N lines start, in the ledger's copy and in a run's log file read backwards a chunk at a time. */
 class RunOutputsTest {
     @TempDir
     Path dir;
@@ -49,12 +53,30 @@ class RunOutputsTest {
         assertEquals(text.toString(), fileTail(bytes, 4));
     }
 
-    private String fileTail(byte[] bytes, long lines) throws Exception {
-        Path file = dir.resolve("out-" + System.nanoTime() + ".log");
-        Files.write(file, bytes);
-        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
-            int start = (int) RunOutputs.startOfLastLines(in, lines);
-            return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+    @Test
+    void aLogThatIsGoneOrNamedOutsideTheAppsLogsIsNotRead() throws Exception {
+        RunLogs logs = new RunLogFiles(dir.resolve("logs"));
+        try (OutputStream log = logs.create("other", "7.log")) {
+            log.write("other app's output\n".getBytes(StandardCharsets.UTF_8));
         }
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        assertFalse(logs.exists("app", "1.log"));
+        assertFalse(logs.copyTo("app", "1.log", OptionalLong.empty(), written::write));
+        assertFalse(logs.exists("app", "../other/7.log"));
+        assertFalse(logs.copyTo("app", "../other/7.log", OptionalLong.empty(), written::write));
+        assertEquals(0, written.size());
+        assertTrue(logs.exists("other", "7.log"));
+    }
+
+    private String fileTail(byte[] bytes, long lines) throws Exception {
+        RunLogs logs = new RunLogFiles(dir.resolve("logs"));
+        String name = "out-" + System.nanoTime() + ".log";
+        try (OutputStream log = logs.create("app", name)) {
+            log.write(bytes);
+        }
+        ByteArrayOutputStream tail = new ByteArrayOutputStream();
+        assertTrue(logs.copyTo("app", name, OptionalLong.of(lines), tail::write));
+        return tail.toString(StandardCharsets.UTF_8);
     }
 }

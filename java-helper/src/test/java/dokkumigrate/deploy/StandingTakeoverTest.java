@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
-import dokkumigrate.adapters.dokku.DataDirStandingFiles;
-import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -18,10 +16,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,26 +32,18 @@ class StandingTakeoverTest {
 
     @TempDir
     Path dir;
-    private SqliteLedger ledger;
-    private DataDirStandingFiles files;
+    @AutoClose
+    private StandingData data;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private StandingTakeover takeover;
 
     @BeforeEach
     void setUp() throws Exception {
-        ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
-        files = new DataDirStandingFiles(dir);
-        Files.createDirectories(dir.resolve("data/ps/app"));
-        Files.createDirectories(dir.resolve("data/app-json/app"));
-        Files.writeString(dir.resolve("data/ps/app/Procfile"), PROCFILE);
-        Files.writeString(dir.resolve("data/app-json/app/app.json"), APP_JSON);
-        takeover = new StandingTakeover(ledger, new DataDirDeployCopies(dir, PID), files,
+        data = new StandingData(dir);
+        data.write(Phase.Source.PROCFILE, PROCFILE);
+        data.write(Phase.Source.APP_JSON, APP_JSON);
+        takeover = new StandingTakeover(data.ledger, new DataDirDeployCopies(dir, PID), data.files,
                 new Console(out, new ByteArrayOutputStream(), false), Helper.current("test-host"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        ledger.close();
     }
 
     @Test
@@ -63,16 +52,16 @@ class StandingTakeoverTest {
                 .orElseThrow();
 
         assertEquals(Deploy.Origin.STANDING, deploy.origin());
-        List<TaskRun> runs = ledger.runsOf(deploy.id());
+        List<TaskRun> runs = data.ledger.runsOf(deploy.id());
         assertEquals(List.of(Phase.PREDEPLOY, Phase.RELEASE), runs.stream().map(TaskRun::phase).toList());
         assertTrue(runs.stream().allMatch(run -> run.state() == RunState.SKIPPED), runs.toString());
         assertEquals("run by Dokku's own runner from the standing Procfile; the plugin runs it from the next release",
                 runs.get(1).detail());
-        assertEquals("web: httpd\n", Files.readString(dir.resolve("data/ps/app/Procfile")));
-        assertEquals("{\"scripts\": {\"dokku\": {}}, \"name\": \"a\"}", Files.readString(dir.resolve("data/app-json/app/app.json")));
-        assertEquals(List.of("take-over"), ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
+        assertEquals("web: httpd\n", data.read(Phase.Source.PROCFILE));
+        assertEquals("{\"scripts\": {\"dokku\": {}}, \"name\": \"a\"}", data.read(Phase.Source.APP_JSON));
+        assertEquals(List.of("take-over"), data.ledger.events("app", 10).stream().map(Ledger.Event::kind).toList());
         // what was taken is kept, so a hand-back puts it back
-        assertEquals(PROCFILE, new String(ledger.takenCopies("app", Phase.Source.PROCFILE, 1).get(0).copy().original()
+        assertEquals(PROCFILE, new String(data.ledger.takenCopies("app", Phase.Source.PROCFILE, 1).get(0).copy().original()
                 .orElseThrow(), StandardCharsets.UTF_8));
 
         // the release's other trigger: recorded already, nothing more to do
@@ -84,15 +73,15 @@ class StandingTakeoverTest {
         Files.writeString(dir.resolve("data/ps/app/Procfile." + PID), PROCFILE);
 
         assertEquals(Optional.empty(), takeover.ranByDokku("app", KEY, "", new AppImage("dokku/app:latest")));
-        assertEquals(PROCFILE, Files.readString(dir.resolve("data/ps/app/Procfile")));
+        assertEquals(PROCFILE, data.read(Phase.Source.PROCFILE));
     }
 
     @Test
     void standingCopiesWithoutTasksAreLeftToThePlugin() throws Exception {
-        Files.writeString(dir.resolve("data/ps/app/Procfile"), "web: httpd\n");
+        data.write(Phase.Source.PROCFILE, "web: httpd\n");
         Files.delete(dir.resolve("data/app-json/app/app.json"));
 
         assertEquals(Optional.empty(), takeover.ranByDokku("app", KEY, "", new AppImage("dokku/app:latest")));
-        assertEquals(List.of(), ledger.deploys("app", 10));
+        assertEquals(List.of(), data.ledger.deploys("app", 10));
     }
 }

@@ -47,16 +47,18 @@ class ConsoleTest {
 
         assertEquals("{\"app\":\"web\"}\n", text(out));
         assertEquals(" !     still shown\n", text(err));
-        assertNull(console.taskOutputStream());
+        assertNull(console.taskLines());
     }
 
     @Test
-    void taskOutputGoesToStdoutUnlessQuiet() {
+    void taskOutputGoesToStdoutIndentedAndEscapedUnlessQuiet() {
         Console console = new Console(out, err, false);
 
-        assertNotNull(console.taskOutputStream());
-        console.taskOutputStream().println("from the task");
-        assertEquals("from the task\n", text(out));
+        assertNotNull(console.taskLines());
+        console.taskLines().accept("from the task");
+        console.taskLines().accept("\u001b[2Jcleared");
+        assertEquals("       from the task\n       \\e[2Jcleared\n", text(out));
+        assertEquals("", text(err));
     }
 
     private static String text(ByteArrayOutputStream stream) {

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dokkumigrate.output.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,7 +23,8 @@ class TaskOutputTest {
 
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
-    private final PrintStream terminal = new PrintStream(screen, true, StandardCharsets.UTF_8);
+    /** The terminal as a deploy shows task output. */
+    private final Consumer<String> terminal = new Console(screen, OutputStream.nullOutputStream(), false).taskLines();
 
     // ---- the tail kept for the ledger ----
 

@@ -12,7 +12,6 @@ import dokkumigrate.run.TaskRequest;
 import dokkumigrate.run.TaskRunner.RunListener;
 import dokkumigrate.testsupport.TestImages;
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -125,23 +123,10 @@ class DockerTaskRunnerApiTest {
 
     @Test
     void engineDyingMidRunInterruptsTheRunWithTheReason() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        OutputStream output = new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public synchronized void write(byte[] bytes, int offset, int length) {
-                seen.write(bytes, offset, length);
-                started.countDown();
-            }
-        };
+        WatchedOutput output = new WatchedOutput();
         TaskRequest request = request("echo 'partial output'; sleep 600", Map.of(), List.of(), TIMEOUT);
         CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() -> runner.run(request, output, containers::add));
-        assertTrue(started.await(60, TimeUnit.SECONDS), "the task started");
+        assertTrue(output.started(60), "the task started");
 
         proxy.kill();
         RunOutcome outcome = running.get(120, TimeUnit.SECONDS);
@@ -150,27 +135,16 @@ class DockerTaskRunnerApiTest {
         assertTrue(outcome.detail().startsWith("lost contact with the Docker engine"), outcome.detail());
         assertTrue(outcome.detail().contains("Cannot connect to the Docker daemon at " + proxy.dockerHost()), outcome.detail());
         assertTrue(outcome.detail().contains("could not be removed"), outcome.detail());
-        assertTrue(seen.toString(StandardCharsets.UTF_8).contains("partial output"));
+        assertTrue(output.text().contains("partial output"), output.text());
     }
 
     @Test
     void hungEngineDoesNotKeepTheRunPastItsTimeout() throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        OutputStream output = new OutputStream() {
-            @Override
-            public void write(int b) {
-                started.countDown();
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                started.countDown();
-            }
-        };
+        WatchedOutput output = new WatchedOutput();
         TaskRequest request = request("echo 'partial output'; sleep 600", Map.of(), List.of(), Duration.ofSeconds(20));
         long startedAt = System.nanoTime();
         CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() -> runner.run(request, output, containers::add));
-        assertTrue(started.await(60, TimeUnit.SECONDS), "the task started");
+        assertTrue(output.started(60), "the task started");
 
         proxy.freeze();
         RunOutcome outcome = running.get(280, TimeUnit.SECONDS);

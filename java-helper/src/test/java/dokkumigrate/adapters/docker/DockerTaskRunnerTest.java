@@ -32,7 +32,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -444,21 +443,10 @@ class DockerTaskRunnerTest {
     }
 
     private void assertStopInterrupts(Stopper stopper) throws Exception {
-        CountDownLatch started = new CountDownLatch(1);
-        OutputStream output = new OutputStream() {
-            @Override
-            public void write(int b) {
-                started.countDown();
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                started.countDown();
-            }
-        };
+        WatchedOutput output = new WatchedOutput();
         TaskRequest request = release("echo started; sleep 600", TestImages.busybox());
         CompletableFuture<RunOutcome> running = CompletableFuture.supplyAsync(() -> runner.run(request, output, recording));
-        assertTrue(started.await(30, TimeUnit.SECONDS), "the task started");
+        assertTrue(output.started(30), "the task started");
         long stoppedAt = System.nanoTime();
 
         stopper.stop(request, containers.get(0));
