@@ -256,20 +256,22 @@ public final class Release {
                     + " cannot run. Rebuild the app: dokku ps:rebuild " + app);
         }
         TaskRun claimed = ledger.claim(deploy.id(), task.phase(), new Ledger.RunClaim(image, imageId, helper.host(),
-                helper.pid(), "{run}.log", helper.clock().instant()));
+                helper.pid(), helper.clock().instant()));
         if (claimed.state() != RunState.RUNNING || claimed.helperPid() != helper.pid()) {
             return reportEarlierRun(app, claimed);
         }
+        String logFile = RunLogs.fileName(claimed.id());
+        ledger.recordLogFile(claimed.id(), logFile);
         console.step("Running " + phase + " task from " + task.source().label() + " for " + app
                 + (task.phase() == dokkumigrate.plan.Phase.RELEASE ? " in ephemeral container" : "")
                 + ": " + TerminalText.escape(task.command()));
         TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
                 inputs.env(), inputs.dockerArgs(image), platform.globalRunArgs(), platform.appShell(app),
                 settings.timeout());
-        RunOutcome ran = execute(claimed, request, settings);
+        RunOutcome ran = execute(claimed, logFile, request, settings);
         // a signal stopped the run and recorded why: its end keeps that reason, with the output
-        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED, -1,
-                ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
+        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED,
+                Optional.empty(), ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
         Result result = Result.PROCEED;
@@ -312,10 +314,10 @@ public final class Release {
         }
     }
 
-    private RunOutcome execute(TaskRun run, TaskRequest request, Settings settings) {
+    private RunOutcome execute(TaskRun run, String logFile, TaskRequest request, Settings settings) {
         String app = run.app();
         inFlight.started(run.id(), runner);
-        try (OutputStream log = logs.create(app, run.logPath())) {
+        try (OutputStream log = logs.create(app, logFile)) {
             AppliedMigrationRecorder applied = new AppliedMigrationRecorder(
                     migrations -> ledger.recordAppliedMigrations(run.id(), migrations, helper.clock().instant()));
             MigrationLines migrationLines = new MigrationLines(applied);
@@ -330,7 +332,7 @@ public final class Release {
                     platform.postContainerCreate(containerId, app, run.phase().label());
                 });
             } catch (TaskRunner.RunnerException e) {
-                outcome = new RunOutcome(RunState.FAILED, -1, new byte[0], 0, e.getMessage());
+                outcome = new RunOutcome(RunState.FAILED, Optional.empty(), new byte[0], 0, e.getMessage());
             }
             output.finish();
             migrationLines.end(outcome.state() == RunState.SUCCEEDED);

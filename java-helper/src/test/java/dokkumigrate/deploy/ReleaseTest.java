@@ -253,7 +253,7 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(110, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "true")));
         TaskRun stale = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(), "sha256:x",
-                "test-host", 999_999_999L, "{run}.log", java.time.Instant.now()));
+                "test-host", 999_999_999L, java.time.Instant.now()));
         List<String> told = new ArrayList<>();
         Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogs(dir.resolve("logs")),
