@@ -1,6 +1,6 @@
 package dokkumigrate.deploy;
 
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.RunRecords;
 import dokkumigrate.run.TaskRun;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -18,10 +18,10 @@ import java.util.OptionalLong;
 public final class RunOutputs {
     private static final int CHUNK = 64 * 1024;
 
-    private final Ledger ledger;
+    private final RunRecords ledger;
     private final RunLogs logs;
 
-    public RunOutputs(Ledger ledger, RunLogs logs) {
+    public RunOutputs(RunRecords ledger, RunLogs logs) {
         this.ledger = ledger;
         this.logs = logs;
     }
