@@ -267,6 +267,38 @@ class ReleaseTest {
     }
 
     @Test
+    void onlyRunsWhoseHelperIsGoneAreMarkedInterrupted() throws Exception {
+        Deploy earlier = ledger.recordPlan("app", new DeployKey(112, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "true"), new Task(Phase.PREDEPLOY, "true")));
+        Process liveHelper = new ProcessBuilder("sleep", "600").start();
+        try {
+            TaskRun alive = ledger.claim(earlier.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(),
+                    "sha256:x", "test-host", liveHelper.pid(), java.time.Instant.now()));
+            TaskRun dead = ledger.claim(earlier.id(), Phase.PREDEPLOY, new Ledger.RunClaim(TestImages.busybox(),
+                    "sha256:x", "test-host", 999_999_999L, java.time.Instant.now()));
+            Deploy deploy = ledger.recordPlan("app", new DeployKey(113, "x"), Deploy.Origin.EXTRACTED, "",
+                    Plan.of(new Task(Phase.RELEASE, "true")));
+
+            assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+
+            assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
+            assertEquals(RunState.INTERRUPTED, ledger.findRun(dead.id()).orElseThrow().state());
+            String errors = err.toString(StandardCharsets.UTF_8);
+            assertTrue(errors.contains("Run #" + alive.id() + " (release) of app is still running in helper "
+                    + liveHelper.pid() + " on test-host; left as it is."), errors);
+            assertTrue(errors.contains("Run #" + dead.id() + " (predeploy) of app was interrupted"), errors);
+            // the deploy whose task the live helper still runs does not run it a second time
+            assertEquals(Release.Result.ABORT, release.run(earlier, image(), DEFAULTS));
+            assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
+            String refused = err.toString(StandardCharsets.UTF_8);
+            assertTrue(refused.contains("The release task of app is still running for this deploy in helper "
+                    + liveHelper.pid() + " on test-host (run #" + alive.id() + ")"), refused);
+        } finally {
+            liveHelper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aRunStoppedByASignalKeepsTheSignalsReasonWhenItsEndIsRecorded() throws Exception {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(111, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "echo started; touch /marks/started; sleep 300")));
