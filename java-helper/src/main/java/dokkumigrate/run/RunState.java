@@ -4,7 +4,6 @@ import java.util.Locale;
 
 /** The life of one task run, as the ledger records it. */
 public enum RunState {
-    PLANNED,
     RUNNING,
     SUCCEEDED,
     FAILED,
@@ -30,8 +29,8 @@ public enum RunState {
         return this == SUCCEEDED || this == SKIPPED;
     }
 
-    /** States from which a new attempt of the same task may be claimed. */
+    /** States from which a new attempt of the same task may be claimed: a task never claimed has no run at all. */
     public boolean isClaimable() {
-        return this == PLANNED || this == INTERRUPTED;
+        return this == INTERRUPTED;
     }
 }
