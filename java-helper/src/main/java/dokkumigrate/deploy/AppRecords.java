@@ -1,17 +1,17 @@
 package dokkumigrate.deploy;
 
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.AppHistory;
 import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.SettingsStore;
 
 /** Keeps an app's ledger rows, logs and properties in step with Dokku's app lifecycle. */
 public final class AppRecords {
-    private final Ledger ledger;
+    private final AppHistory ledger;
     private final RunLogs logs;
     private final SettingsStore settings;
     private final DeployCopies copies;
 
-    public AppRecords(Ledger ledger, RunLogs logs, SettingsStore settings, DeployCopies copies) {
+    public AppRecords(AppHistory ledger, RunLogs logs, SettingsStore settings, DeployCopies copies) {
         this.ledger = ledger;
         this.logs = logs;
         this.settings = settings;

@@ -7,4 +7,12 @@ public record Helper(String host, long pid, Clock clock) {
     public static Helper current(String host) {
         return new Helper(host, ProcessHandle.current().pid(), Clock.systemUTC());
     }
+
+    /**
+     * Whether the helper process {@code pid} on {@code host} is alive. Only a process of this host
+     * can be looked at: one on another host counts as not alive, since nothing here can tell.
+     */
+    public boolean isAlive(String host, long pid) {
+        return host.equals(this.host) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
 }

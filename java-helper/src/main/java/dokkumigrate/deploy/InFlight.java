@@ -1,6 +1,6 @@
 package dokkumigrate.deploy;
 
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.RunRecords;
 import dokkumigrate.run.TaskRunner;
 import java.time.Instant;
 
@@ -36,7 +36,7 @@ public final class InFlight {
      * Stops the run in progress, if any, and records it interrupted. Safe to call from a shutdown
      * hook. Returns the id of the run stopped, 0 when none was in progress.
      */
-    public synchronized long interrupt(Ledger ledger, String why, Instant at) {
+    public synchronized long interrupt(RunRecords ledger, String why, Instant at) {
         if (runId == 0) {
             return 0;
         }

@@ -2,7 +2,7 @@ package dokkumigrate.deploy;
 
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.DeployRecords;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.AppImage;
@@ -19,12 +19,12 @@ import java.util.Optional;
  * recording as a deploy. A predeploy task is committed into the image, as at deploy time.
  */
 public final class ManualRun {
-    private final Ledger ledger;
+    private final DeployRecords ledger;
     private final TaskRunner runner;
     private final Platform platform;
     private final Release release;
 
-    public ManualRun(Ledger ledger, TaskRunner runner, Platform platform, Release release) {
+    public ManualRun(DeployRecords ledger, TaskRunner runner, Platform platform, Release release) {
         this.ledger = ledger;
         this.runner = runner;
         this.platform = platform;

@@ -1,6 +1,6 @@
 package dokkumigrate.deploy;
 
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.AppliedMigrationRecords;
 import dokkumigrate.run.TaskRun;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +9,14 @@ import java.util.Optional;
 
 /** What {@code migrate:history} shows: the migrations an app's runs applied, newest first, each with its run. */
 public final class MigrationHistory {
-    private final Ledger ledger;
+    private final AppliedMigrationRecords ledger;
 
-    public MigrationHistory(Ledger ledger) {
+    public MigrationHistory(AppliedMigrationRecords ledger) {
         this.ledger = ledger;
     }
 
     /** @param migration only this migration (its id, version or name) when given */
-    public record Entries(String app, Optional<String> migration, List<Ledger.AppliedByRun> applied) { }
+    public record Entries(String app, Optional<String> migration, List<AppliedMigrationRecords.AppliedByRun> applied) { }
 
     public Entries of(String app, Optional<String> migration, int limit) {
         return new Entries(app, migration, ledger.migrationHistory(app, migration, limit));
@@ -31,7 +31,7 @@ public final class MigrationHistory {
         return json;
     }
 
-    private static Map<String, Object> entryJson(Ledger.AppliedByRun entry) {
+    private static Map<String, Object> entryJson(AppliedMigrationRecords.AppliedByRun entry) {
         Map<String, Object> json = StatusReport.appliedJson(entry.applied());
         TaskRun run = entry.run();
         json.put("run_id", run.id());

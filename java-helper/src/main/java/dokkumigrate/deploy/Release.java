@@ -139,8 +139,19 @@ public final class Release {
         lock.notice().ifPresent(notice -> console.step("Notice: " + notice));
         String lockKey = lock.key();
         Duration maxWait = settings.timeout().plus(Duration.ofMinutes(5));
-        WhileWaiting whileWaiting = new WhileWaiting(deploy, plan, lockKey);
-        try (TaskLocks.Held held = locks.acquire(lockKey, maxWait, WhileWaiting.CHECK_EVERY, whileWaiting)) {
+        Optional<TaskLocks.Held> taken;
+        try {
+            taken = locks.acquireWhileWanted(lockKey, maxWait, WhileWaiting.CHECK_EVERY,
+                    new WhileWaiting(deploy, plan, lockKey));
+        } catch (TaskLocks.LockTimeoutException e) {
+            throw new DeployFailure("Gave up waiting for the task lock of " + app + ": " + e.getMessage()
+                    + ". See who holds it with: dokku migrate:doctor " + app, e);
+        }
+        if (taken.isEmpty()) {
+            // the holder ran this deploy's tasks while this caller waited for the lock
+            return reportEarlierRuns(app, plan, latestRuns(deploy));
+        }
+        try (TaskLocks.Held held = taken.get()) {
             ledger.recordLockHolder(new LockHolder(lockKey, app, deploy.id(), helper.pid(), helper.host(),
                     helper.clock().instant()));
             RuntimeException failure = null;
@@ -171,23 +182,17 @@ public final class Release {
             } finally {
                 tidyUp(app, lockKey, settings, failure);
             }
-        } catch (TaskLocks.LockTimeoutException e) {
-            throw new DeployFailure("Gave up waiting for the task lock of " + app + ": " + e.getMessage()
-                    + ". See who holds it with: dokku migrate:doctor " + app, e);
-        } catch (EndedWhileWaiting e) {
-            // the holder ran this deploy's tasks while this caller waited for the lock
-            return reportEarlierRuns(app, plan, latestRuns(deploy));
         }
     }
 
     /**
-     * Called by the lock while it waits (at once, when the lock is free again, and every second in
+     * Asked by the lock while it waits (at once, when the lock is free again, and every second in
      * between): says who holds the lock (at once, then every 15 seconds), and stops the wait as soon
      * as the deploy's tasks have all ended, so that concurrent callers for one deploy return when the
      * first one is done, without running anything under the lock. The waiters sleep in between; the
      * one-second look at the ledger is for a holder that keeps the lock after the tasks ended.
      */
-    private final class WhileWaiting implements Runnable {
+    private final class WhileWaiting implements TaskLocks.Waiting {
         static final Duration CHECK_EVERY = Duration.ofSeconds(1);
         private static final Duration REPORT_EVERY = Duration.ofSeconds(15);
         private final Deploy deploy;
@@ -202,22 +207,16 @@ public final class Release {
         }
 
         @Override
-        public void run() {
+        public boolean stillWanted() {
             if (allEnded(plan, latestRuns(deploy))) {
-                throw new EndedWhileWaiting();
+                return false;
             }
             Instant now = Instant.now();
             if (!now.isBefore(nextReport)) {
                 reportWaiting(deploy.app(), lockKey);
                 nextReport = now.plus(REPORT_EVERY);
             }
-        }
-    }
-
-    /** Stops waiting for the lock: there is nothing left to run. */
-    private static final class EndedWhileWaiting extends RuntimeException {
-        EndedWhileWaiting() {
-            super("every task of the deploy has ended", null, false, false);
+            return true;
         }
     }
 
@@ -256,20 +255,22 @@ public final class Release {
                     + " cannot run. Rebuild the app: dokku ps:rebuild " + app);
         }
         TaskRun claimed = ledger.claim(deploy.id(), task.phase(), new Ledger.RunClaim(image, imageId, helper.host(),
-                helper.pid(), "{run}.log", helper.clock().instant()));
+                helper.pid(), helper.clock().instant()));
         if (claimed.state() != RunState.RUNNING || claimed.helperPid() != helper.pid()) {
             return reportEarlierRun(app, claimed);
         }
+        String logFile = RunLogs.fileName(claimed.id());
+        ledger.recordLogFile(claimed.id(), logFile);
         console.step("Running " + phase + " task from " + task.source().label() + " for " + app
                 + (task.phase() == dokkumigrate.plan.Phase.RELEASE ? " in ephemeral container" : "")
                 + ": " + TerminalText.escape(task.command()));
         TaskRequest request = new TaskRequest(app, task.phase(), task.command(), image, claimed.id(),
                 inputs.env(), inputs.dockerArgs(image), platform.globalRunArgs(), platform.appShell(app),
                 settings.timeout());
-        RunOutcome ran = execute(claimed, request, settings);
+        RunOutcome ran = execute(claimed, logFile, request, settings);
         // a signal stopped the run and recorded why: its end keeps that reason, with the output
-        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED, -1,
-                ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
+        RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED,
+                Optional.empty(), ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
         Result result = Result.PROCEED;
@@ -312,10 +313,10 @@ public final class Release {
         }
     }
 
-    private RunOutcome execute(TaskRun run, TaskRequest request, Settings settings) {
+    private RunOutcome execute(TaskRun run, String logFile, TaskRequest request, Settings settings) {
         String app = run.app();
         inFlight.started(run.id(), runner);
-        try (OutputStream log = logs.create(app, run.logPath())) {
+        try (OutputStream log = logs.create(app, logFile)) {
             AppliedMigrationRecorder applied = new AppliedMigrationRecorder(
                     migrations -> ledger.recordAppliedMigrations(run.id(), migrations, helper.clock().instant()));
             MigrationLines migrationLines = new MigrationLines(applied);
@@ -329,7 +330,7 @@ public final class Release {
                     platform.postContainerCreate(containerId, app, run.phase().label());
                 });
             } catch (TaskRunner.RunnerException e) {
-                outcome = new RunOutcome(RunState.FAILED, -1, new byte[0], 0, e.getMessage());
+                outcome = new RunOutcome(RunState.FAILED, Optional.empty(), new byte[0], 0, e.getMessage());
             }
             output.finish();
             migrationLines.end(outcome.state() == RunState.SUCCEEDED);
@@ -359,6 +360,12 @@ public final class Release {
                     + ", " + earlier.state().label() + "); not running it again");
             return Result.PROCEED;
         }
+        if (earlier.state() == RunState.RUNNING) {
+            console.warn("The " + phase + " task of " + app + " is still running for this deploy in helper "
+                    + earlier.helperPid() + " on " + earlier.host() + " (run #" + earlier.id() + "); not running it again.");
+            console.warn("Let it end, or stop that helper and clear its records with: dokku migrate:unlock " + app);
+            return Result.ABORT;
+        }
         console.warn("The " + phase + " task of " + app + " already ran for this deploy and ended "
                 + earlier.state().label() + " (run #" + earlier.id() + ")" + detailSuffix(earlier.detail()) + ".");
         console.warn("See its output with: dokku migrate:logs " + app + " " + earlier.id());
@@ -386,9 +393,20 @@ public final class Release {
         console.warn("full output: dokku migrate:logs " + app + " " + run.id());
     }
 
+    /**
+     * Marks interrupted the runs of the app left running by a helper that is gone, and removes their
+     * containers. A run whose helper is still alive is left alone (it may run under another lock,
+     * after a change of lock group or a forced unlock); one of this very process is not running,
+     * since this caller holds the lock its tasks run under.
+     */
     private void recoverInterruptedRuns(String app) {
-        // we hold the lock, so no live helper can be running a task of this app
         for (TaskRun stale : ledger.runningRuns(app)) {
+            boolean ours = stale.host().equals(helper.host()) && stale.helperPid() == helper.pid();
+            if (!ours && helper.isAlive(stale.host(), stale.helperPid())) {
+                console.warn("Run #" + stale.id() + " (" + stale.phase().label() + ") of " + app + " is still running in "
+                        + "helper " + stale.helperPid() + " on " + stale.host() + "; left as it is.");
+                continue;
+            }
             List<String> removed = runner.removeContainersOfRun(stale.id());
             ledger.markInterrupted(stale.id(), "helper " + stale.helperPid() + " on " + stale.host()
                     + " stopped while the task ran" + (removed.isEmpty() ? "" : "; container removed"),
@@ -419,10 +437,5 @@ public final class Release {
 
     private static String detailSuffix(String detail) {
         return detail.isEmpty() ? "" : ": " + detail;
-    }
-
-    /** Current instant helper for callers that record events. */
-    Instant now() {
-        return helper.clock().instant();
     }
 }

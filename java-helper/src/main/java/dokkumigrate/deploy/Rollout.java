@@ -12,7 +12,6 @@ import dokkumigrate.plan.PlanExtractor;
 import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.StandingFiles;
 import dokkumigrate.run.RunOutcome;
-import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import java.util.List;
 import java.util.Optional;
@@ -96,8 +95,8 @@ public final class Rollout {
     private void leftToDokku(String app, long deployId, List<DeployState.TaskState> unrun) {
         for (DeployState.TaskState task : unrun) {
             TaskRun run = ledger.claim(deployId, task.task().phase(), new Ledger.RunClaim("", "", helper.host(),
-                    helper.pid(), "", helper.clock().instant()));
-            ledger.finish(run.id(), new RunOutcome(RunState.SKIPPED, -1, new byte[0], 0, "run by Dokku's own runner: "
+                    helper.pid(), helper.clock().instant()));
+            ledger.finish(run.id(), RunOutcome.skipped("run by Dokku's own runner: "
                     + "post-extract did not take it over"), helper.clock().instant());
         }
         console.detail("migrate: deploy #" + deployId + " of " + app + " rolled out; its tasks were left to "

@@ -16,6 +16,11 @@ public interface RunLogs {
         void write(byte[] bytes, int offset, int length);
     }
 
+    /** The name of a run's log, recorded in the ledger with the run once its id is known. */
+    static String fileName(long runId) {
+        return runId + ".log";
+    }
+
     /** Opens a run's log for writing, empty: a log of that name written before is replaced. */
     OutputStream create(String app, String name);
 

@@ -1,6 +1,6 @@
 package dokkumigrate.deploy;
 
-import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.RunRecords;
 import dokkumigrate.run.TaskRun;
 import java.util.OptionalLong;
 
@@ -9,10 +9,10 @@ import java.util.OptionalLong;
  * gone (pruned, rotated, removed by hand), the tail the ledger kept, saying how much of it is left.
  */
 public final class RunOutputs {
-    private final Ledger ledger;
+    private final RunRecords ledger;
     private final RunLogs logs;
 
-    public RunOutputs(Ledger ledger, RunLogs logs) {
+    public RunOutputs(RunRecords ledger, RunLogs logs) {
         this.ledger = ledger;
         this.logs = logs;
     }

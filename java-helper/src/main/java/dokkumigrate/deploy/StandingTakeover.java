@@ -15,7 +15,6 @@ import dokkumigrate.platform.AppImage;
 import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.StandingFiles;
 import dokkumigrate.run.RunOutcome;
-import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import java.util.List;
 import java.util.Optional;
@@ -70,8 +69,8 @@ public final class StandingTakeover {
         console.step("Taking over deployment tasks of " + app + " from Dokku's standing Procfile/app.json");
         for (Task task : plan.tasks()) {
             TaskRun run = ledger.claim(deploy.id(), task.phase(), new Ledger.RunClaim(image.name(), "", helper.host(),
-                    helper.pid(), "", helper.clock().instant()));
-            ledger.finish(run.id(), new RunOutcome(RunState.SKIPPED, -1, new byte[0], 0, "run by Dokku's own runner "
+                    helper.pid(), helper.clock().instant()));
+            ledger.finish(run.id(), RunOutcome.skipped("run by Dokku's own runner "
                     + "from the standing " + task.source().label() + "; the plugin runs it from the next release"),
                     helper.clock().instant());
             console.detail(task.phase().label() + " task from " + task.source().label() + ": "

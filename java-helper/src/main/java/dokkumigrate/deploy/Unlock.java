@@ -56,7 +56,7 @@ public final class Unlock {
     public Outcome unlock(String app, String lockKey, boolean force) {
         Optional<LockHolder> holder = ledger.lockHolder(lockKey);
         boolean onThisHost = holder.map(h -> h.host().equals(helper.host())).orElse(false);
-        boolean alive = onThisHost && holder.map(h -> isAlive(h.pid())).orElse(false);
+        boolean alive = holder.map(h -> helper.isAlive(h.host(), h.pid())).orElse(false);
         if (!locks.isHeld(lockKey)) {
             Optional<Outcome> freed = clearWhileFree(app, lockKey);
             if (freed.isPresent()) {
@@ -65,7 +65,7 @@ public final class Unlock {
             // taken between the check and the attempt: someone holds it now
             holder = ledger.lockHolder(lockKey);
             onThisHost = holder.map(h -> h.host().equals(helper.host())).orElse(false);
-            alive = onThisHost && holder.map(h -> isAlive(h.pid())).orElse(false);
+            alive = holder.map(h -> helper.isAlive(h.host(), h.pid())).orElse(false);
         }
         if (!force) {
             return new Outcome(Kind.REFUSED, lockKey, holder, alive, onThisHost, false, List.of(), List.of());
@@ -137,9 +137,5 @@ public final class Unlock {
         }
         return "; marked interrupted: " + String.join(", ", interrupted.stream().map(r -> "run #" + r.id()).toList())
                 + (containers.isEmpty() ? "" : "; removed " + containers.size() + " container(s)");
-    }
-
-    private static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 }

@@ -40,10 +40,13 @@ public final class Console {
         chatter("       ", text);
     }
 
-    /** {@code  !     text} on stderr: shown even when quiet. */
+    /**
+     * {@code  !     text} on stderr: shown even when quiet. Each line is made safe for the terminal
+     * ({@link TerminalText}): a warning may quote what another process or a task printed.
+     */
     public void warn(String text) {
         for (String line : text.split("\n", -1)) {
-            err.println(" !     " + line);
+            err.println(" !     " + TerminalText.escape(line));
         }
         err.flush();
     }

@@ -29,7 +29,7 @@ public enum RunState {
         return this == SUCCEEDED || this == SKIPPED;
     }
 
-    /** States from which a new attempt of the same task may be claimed. */
+    /** States from which a new attempt of the same task may be claimed: a task never claimed has no run at all. */
     public boolean isClaimable() {
         return this == INTERRUPTED;
     }

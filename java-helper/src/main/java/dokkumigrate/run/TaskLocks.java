@@ -1,6 +1,7 @@
 package dokkumigrate.run;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Mutual exclusion for task execution, per app or per lock group. Backed by an OS lock that the
@@ -10,14 +11,34 @@ public interface TaskLocks {
 
     /**
      * Takes the lock, waiting at most {@code maxWait} (asleep: the caller wakes when the lock is free,
-     * not by polling); {@code whileWaiting} is called once when the lock turns out to be held, then
-     * about every {@code reportEvery} while waiting, and once more when the lock has been taken after
-     * a wait: an exception it throws ends the wait (the lock, if taken, is released) and propagates.
+     * not by polling), for as long as the caller still wants it: {@code waiting} is asked once when
+     * the lock turns out to be held, then about every {@code reportEvery} while waiting, and once
+     * more when the lock has been taken after a wait. When it answers false, the wait ends (the lock,
+     * if taken, is released) and the result is empty. An exception it throws ends the wait too, and
+     * propagates.
      *
      * @throws LockTimeoutException when the lock stayed held for longer than {@code maxWait}, or the
      *                              waiting thread was interrupted (its interrupt flag is kept)
      */
-    Held acquire(String lockKey, Duration maxWait, Duration reportEvery, Runnable whileWaiting);
+    Optional<Held> acquireWhileWanted(String lockKey, Duration maxWait, Duration reportEvery, Waiting waiting);
+
+    /**
+     * As {@link #acquireWhileWanted}, for a caller that wants the lock however long it waits (up to
+     * {@code maxWait}); {@code whileWaiting} is told of the wait at the same moments.
+     */
+    default Held acquire(String lockKey, Duration maxWait, Duration reportEvery, Runnable whileWaiting) {
+        return acquireWhileWanted(lockKey, maxWait, reportEvery, () -> {
+            whileWaiting.run();
+            return true;
+        }).orElseThrow();
+    }
+
+    /** Asked while a caller waits for a lock. */
+    @FunctionalInterface
+    interface Waiting {
+        /** Whether the caller still wants the lock; it may also say who holds it meanwhile. */
+        boolean stillWanted();
+    }
 
     /** Whether the lock is held by some process right now (it is not taken). */
     boolean isHeld(String lockKey);

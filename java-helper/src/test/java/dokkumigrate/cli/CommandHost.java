@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.deploy.RunLogs;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -134,8 +136,10 @@ final class CommandHost implements AutoCloseable {
 
     /** Claims a task of a deploy as a helper with this pid would, on this host. */
     TaskRun claim(Deploy deploy, Phase phase, long helperPid) {
-        return ledger().claim(deploy.id(), phase, new Ledger.RunClaim("dokku/" + deploy.app() + ":latest",
-                "sha256:0123456789ab", hostName(), helperPid, "{run}.log", T0));
+        TaskRun run = ledger().claim(deploy.id(), phase, new Ledger.RunClaim("dokku/" + deploy.app() + ":latest",
+                "sha256:0123456789ab", hostName(), helperPid, T0));
+        ledger().recordLogFile(run.id(), RunLogs.fileName(run.id()));
+        return ledger().findRun(run.id()).orElseThrow();
     }
 
     /**
@@ -174,7 +178,7 @@ final class CommandHost implements AutoCloseable {
     TaskRun finish(TaskRun run, RunState state, int exitCode, byte[] output, int limit) {
         byte[] tail = output.length <= limit ? output
                 : java.util.Arrays.copyOfRange(output, output.length - limit, output.length);
-        return ledger().finish(run.id(), new RunOutcome(state, exitCode, tail, output.length,
+        return ledger().finish(run.id(), new RunOutcome(state, Optional.of(exitCode), tail, output.length,
                 state == RunState.SUCCEEDED ? "" : "exit code " + exitCode), T0.plusSeconds(3));
     }
 

@@ -30,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -155,8 +156,8 @@ class ReleaseConcurrentCallersTest {
     /** What another helper holding the lock records when it has run the release task. */
     private void finishRelease(Deploy deploy, RunState state, int exitCode) {
         TaskRun claimed = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim("dokku/app:latest", "sha256:1",
-                "other-host", 4242, "{run}.log", Instant.now()));
-        ledger.finish(claimed.id(), new RunOutcome(state, exitCode, new byte[0], 0, ""), Instant.now());
+                "other-host", 4242, Instant.now()));
+        ledger.finish(claimed.id(), new RunOutcome(state, Optional.of(exitCode), new byte[0], 0, ""), Instant.now());
     }
 
     /** The image the release runs in: the one the stand-in Dokku names. */

@@ -254,7 +254,7 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(110, "x"), Deploy.Origin.EXTRACTED, "",
                 Plan.of(new Task(Phase.RELEASE, "true")));
         TaskRun stale = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(), "sha256:x",
-                "test-host", 999_999_999L, "{run}.log", java.time.Instant.now()));
+                "test-host", 999_999_999L, java.time.Instant.now()));
         List<String> told = new ArrayList<>();
         Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
@@ -265,6 +265,38 @@ class ReleaseTest {
 
         TaskRun rerun = ledger.runsOf(deploy.id()).get(1);
         assertEquals(List.of(stale.id() + " interrupted", rerun.id() + " succeeded"), told);
+    }
+
+    @Test
+    void onlyRunsWhoseHelperIsGoneAreMarkedInterrupted() throws Exception {
+        Deploy earlier = ledger.recordPlan("app", new DeployKey(112, "x"), Deploy.Origin.EXTRACTED, "",
+                Plan.of(new Task(Phase.RELEASE, "true"), new Task(Phase.PREDEPLOY, "true")));
+        Process liveHelper = new ProcessBuilder("sleep", "600").start();
+        try {
+            TaskRun alive = ledger.claim(earlier.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(),
+                    "sha256:x", "test-host", liveHelper.pid(), java.time.Instant.now()));
+            TaskRun dead = ledger.claim(earlier.id(), Phase.PREDEPLOY, new Ledger.RunClaim(TestImages.busybox(),
+                    "sha256:x", "test-host", 999_999_999L, java.time.Instant.now()));
+            Deploy deploy = ledger.recordPlan("app", new DeployKey(113, "x"), Deploy.Origin.EXTRACTED, "",
+                    Plan.of(new Task(Phase.RELEASE, "true")));
+
+            assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+
+            assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
+            assertEquals(RunState.INTERRUPTED, ledger.findRun(dead.id()).orElseThrow().state());
+            String errors = err.toString(StandardCharsets.UTF_8);
+            assertTrue(errors.contains("Run #" + alive.id() + " (release) of app is still running in helper "
+                    + liveHelper.pid() + " on test-host; left as it is."), errors);
+            assertTrue(errors.contains("Run #" + dead.id() + " (predeploy) of app was interrupted"), errors);
+            // the deploy whose task the live helper still runs does not run it a second time
+            assertEquals(Release.Result.ABORT, release.run(earlier, image(), DEFAULTS));
+            assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
+            String refused = err.toString(StandardCharsets.UTF_8);
+            assertTrue(refused.contains("The release task of app is still running for this deploy in helper "
+                    + liveHelper.pid() + " on test-host (run #" + alive.id() + ")"), refused);
+        } finally {
+            liveHelper.destroyForcibly().waitFor();
+        }
     }
 
     @Test

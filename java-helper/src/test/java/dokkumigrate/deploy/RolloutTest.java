@@ -59,9 +59,8 @@ class RolloutTest {
     }
 
     private void ended(Deploy deploy, Phase phase, RunState state) {
-        TaskRun run = ledger.claim(deploy.id(), phase, new Ledger.RunClaim("dokku/app:latest", "", "h", 1, "",
-                Instant.now()));
-        ledger.finish(run.id(), new RunOutcome(state, 0, new byte[0], 0, ""), Instant.now());
+        TaskRun run = ledger.claim(deploy.id(), phase, new Ledger.RunClaim("dokku/app:latest", "", "h", 1, Instant.now()));
+        ledger.finish(run.id(), new RunOutcome(state, Optional.of(0), new byte[0], 0, ""), Instant.now());
     }
 
     private void writeStandingProcfile(String text) throws IOException {

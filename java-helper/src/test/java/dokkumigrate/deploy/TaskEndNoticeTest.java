@@ -72,18 +72,18 @@ class TaskEndNoticeTest {
     }
 
     /** A deploy of shop whose release task ran and ended in {@code state}, as Release records it. */
-    private Ended ended(RunState state, int exitCode, String output) {
+    private Ended ended(RunState state, Integer exitCode, String output) {
         Deploy deploy = ledger.recordPlan("shop", new DeployKey(nextPid++, "t"), Deploy.Origin.EXTRACTED, "rev=abc",
                 Plan.of(new Task(Phase.RELEASE, "bin/migrate")));
         TaskRun claimed = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim("dokku/shop:latest",
-                "sha256:abc", "dokku-host", 4242, "{run}.log", T0));
+                "sha256:abc", "dokku-host", 4242, T0));
         byte[] bytes = output.getBytes(StandardCharsets.UTF_8);
         String detail = switch (state) {
             case SUCCEEDED -> "";
             case TIMED_OUT -> "ran past the timeout of 3s; container killed";
             default -> "exited with code " + exitCode;
         };
-        TaskRun run = ledger.finish(claimed.id(), new RunOutcome(state, exitCode, bytes, bytes.length, detail),
+        TaskRun run = ledger.finish(claimed.id(), new RunOutcome(state, Optional.ofNullable(exitCode), bytes, bytes.length, detail),
                 T0.plusMillis(1500));
         return new Ended(deploy, run, new Payload.Output(bytes, bytes.length));
     }
@@ -105,16 +105,16 @@ class TaskEndNoticeTest {
     @ParameterizedTest
     @CsvSource({
             "failure, failed,    1,  true",
-            "failure, timed_out, -1, true",
+            "failure, timed_out,   , true",
             "failure, succeeded, 0,  false",
             "always,  failed,    1,  true",
-            "always,  timed_out, -1, true",
+            "always,  timed_out,   , true",
             "always,  succeeded, 0,  true",
             "never,   failed,    1,  false",
-            "never,   timed_out, -1, false",
+            "never,   timed_out,   , false",
             "never,   succeeded, 0,  false",
     })
-    void notifyOnDecidesWhichRunsArePostedAndEachPostIsRecorded(String notifyOn, String state, int exit,
+    void notifyOnDecidesWhichRunsArePostedAndEachPostIsRecorded(String notifyOn, String state, Integer exit,
                                                                 boolean posted) {
         try (Receiver receiver = Receiver.answering(200)) {
             set("notify-url", receiver.url("/services/T0/B0/s3cr3t"));
@@ -132,7 +132,7 @@ class TaskEndNoticeTest {
                 assertEquals(state, json.get("state").asText());
                 assertEquals(ended.run().id(), json.get("run_id").asLong());
                 assertEquals(ended.deploy().id(), json.get("deploy_id").asLong());
-                assertEquals(exit < 0, json.get("exit_code").isNull());
+                assertEquals(exit == null, json.get("exit_code").isNull());
                 assertEquals("step 1\nstep 2", json.get("output_tail").asText());
                 assertEquals(false, json.get("test").asBoolean());
                 String expectedText = switch (state) {

@@ -36,6 +36,16 @@ class ConsoleTest {
     }
 
     @Test
+    void aWarningQuotingAnotherProcessCannotDriveTheTerminal() {
+        Console console = new Console(out, err, false);
+
+        // e.g. the command line of a process that holds the ledger's lock
+        console.warn("locked by pid 42 (evil \u001b[2J\u202e)\nthen try again");
+
+        assertEquals(" !     locked by pid 42 (evil \\e[2J\\u202e)\n !     then try again\n", text(err));
+    }
+
+    @Test
     void quietSilencesTheChatterButNotWarningsOrPlainOutput() {
         Console console = new Console(out, err, true);
 

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ public final class DockerTaskRunner implements TaskRunner {
     /** The app config key that names the user of a herokuish image. */
     public static final String APP_USER_VARIABLE = "DOKKU_APP_USER";
 
-    private static final int NO_EXIT_CODE = -1;
+    private static final Optional<Integer> NO_EXIT_CODE = Optional.empty();
+    private static final Optional<Integer> EXITED_0 = Optional.of(0);
     private static final byte[] NO_OUTPUT = new byte[0];
     /** How long the attached docker client and the output pump may take to end once the container has. */
     private static final Duration GRACE = Duration.ofSeconds(30);
@@ -285,9 +287,9 @@ public final class DockerTaskRunner implements TaskRunner {
                     "docker stopped reporting on the container while it was still " + state.status());
         }
         if (state.exitCode() == 0) {
-            return outcome(RunState.SUCCEEDED, 0, "");
+            return outcome(RunState.SUCCEEDED, EXITED_0, "");
         }
-        return outcome(RunState.FAILED, state.exitCode(),
+        return outcome(RunState.FAILED, Optional.of(state.exitCode()),
                 "exited with code " + state.exitCode() + (state.oomKilled() ? " (killed: out of memory)" : ""));
     }
 
@@ -369,7 +371,7 @@ public final class DockerTaskRunner implements TaskRunner {
         if (run.stopped) {
             return interrupted();
         }
-        return outcome(RunState.FAILED, 0, "the task succeeded but committing its container into "
+        return outcome(RunState.FAILED, EXITED_0, "the task succeeded but committing its container into "
                 + request.image() + " failed: " + DockerCli.explain(committed, DockerCli.COMMIT_TIMEOUT));
     }
 
@@ -381,7 +383,7 @@ public final class DockerTaskRunner implements TaskRunner {
      */
     private RunOutcome forgetConfigValues(TaskRequest request, List<String> changes) {
         if (request.env().isEmpty()) {
-            return outcome(RunState.SUCCEEDED, 0, "");
+            return outcome(RunState.SUCCEEDED, EXITED_0, "");
         }
         String problem = "the task succeeded but the app's config values could not be cleared from the metadata of "
                 + request.image() + ": ";
@@ -389,13 +391,13 @@ public final class DockerTaskRunner implements TaskRunner {
                 "--label=" + TaskRequest.RUN_ID_LABEL + "=" + request.runId(), request.image()), Map.of());
         List<String> lines = created.stdout().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
         if (!created.ok() || lines.isEmpty()) {
-            return outcome(RunState.FAILED, 0, problem + DockerCli.explain(created));
+            return outcome(RunState.FAILED, EXITED_0, problem + DockerCli.explain(created));
         }
         String clean = lines.get(lines.size() - 1);
         try {
             Result recommitted = commit(changes, clean, request.image());
-            return recommitted.ok() ? outcome(RunState.SUCCEEDED, 0, "")
-                    : outcome(RunState.FAILED, 0, problem + DockerCli.explain(recommitted, DockerCli.COMMIT_TIMEOUT));
+            return recommitted.ok() ? outcome(RunState.SUCCEEDED, EXITED_0, "")
+                    : outcome(RunState.FAILED, EXITED_0, problem + DockerCli.explain(recommitted, DockerCli.COMMIT_TIMEOUT));
         } finally {
             docker.remove(List.of(clean));
         }
@@ -459,7 +461,7 @@ public final class DockerTaskRunner implements TaskRunner {
         return outcome(outcome.state(), outcome.exitCode(), outcome.detail() + "; " + problem);
     }
 
-    private static RunOutcome outcome(RunState state, int exitCode, String detail) {
+    private static RunOutcome outcome(RunState state, Optional<Integer> exitCode, String detail) {
         return new RunOutcome(state, exitCode, NO_OUTPUT, 0, detail);
     }
 

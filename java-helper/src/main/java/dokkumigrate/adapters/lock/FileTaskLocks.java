@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Set;
  * <p>A caller that finds the lock held sleeps until it is free: in the kernel ({@link FileChannel#lock},
  * on a thread of its own) while another process holds it, on a monitor while another thread of
  * this process holds it or waits for it there. Nothing polls: the caller wakes when the lock is
- * free, to call {@code whileWaiting} every {@code reportEvery}, at its deadline, or when interrupted.
+ * free, to ask {@code waiting} every {@code reportEvery}, at its deadline, or when interrupted.
  */
 public final class FileTaskLocks implements TaskLocks {
 
@@ -47,14 +48,16 @@ public final class FileTaskLocks implements TaskLocks {
     }
 
     @Override
-    public Held acquire(String lockKey, Duration maxWait, Duration reportEvery, Runnable whileWaiting) {
+    public Optional<Held> acquireWhileWanted(String lockKey, Duration maxWait, Duration reportEvery, Waiting waiting) {
         Path file = fileOf(lockKey);
         Held held = tryAcquire(lockKey, file);
         if (held != null) {
-            return held;
+            return Optional.of(held);
         }
         Instant deadline = Instant.now().plus(maxWait);
-        whileWaiting.run();
+        if (!waiting.stillWanted()) {
+            return Optional.empty();
+        }
         Instant nextReport = Instant.now().plus(reportEvery);
         try {
             while (true) {
@@ -64,12 +67,14 @@ public final class FileTaskLocks implements TaskLocks {
                             + describe(maxWait));
                 }
                 if (!now.isBefore(nextReport)) {
-                    whileWaiting.run();
+                    if (!waiting.stillWanted()) {
+                        return Optional.empty();
+                    }
                     nextReport = Instant.now().plus(reportEvery);
                 }
                 held = sleepUntilFree(lockKey, file, nextReport.isBefore(deadline) ? nextReport : deadline);
                 if (held != null) {
-                    return checkedAfterWait(held, whileWaiting);
+                    return checkedAfterWait(held, waiting);
                 }
             }
         } catch (InterruptedException e) {
@@ -78,14 +83,16 @@ public final class FileTaskLocks implements TaskLocks {
         }
     }
 
-    /** The lock taken after a wait, once {@code whileWaiting} has seen it (throwing there hands it back). */
-    private static Held checkedAfterWait(Held held, Runnable whileWaiting) {
+    /** The lock taken after a wait, if the caller still wants it once it is taken (else handed back). */
+    private static Optional<Held> checkedAfterWait(Held held, Waiting waiting) {
+        boolean wanted = false;
         try {
-            whileWaiting.run();
-            return held;
-        } catch (RuntimeException | Error e) {
-            held.close();
-            throw e;
+            wanted = waiting.stillWanted();
+            return wanted ? Optional.of(held) : Optional.empty();
+        } finally {
+            if (!wanted) {
+                held.close();
+            }
         }
     }
 

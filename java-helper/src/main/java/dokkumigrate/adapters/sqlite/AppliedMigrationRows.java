@@ -1,8 +1,8 @@
 package dokkumigrate.adapters.sqlite;
 
 import dokkumigrate.applied.AppliedMigration;
-import dokkumigrate.ledger.Ledger.Applied;
-import dokkumigrate.ledger.Ledger.AppliedByRun;
+import dokkumigrate.ledger.AppliedMigrationRecords.Applied;
+import dokkumigrate.ledger.AppliedMigrationRecords.AppliedByRun;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +17,15 @@ import java.util.Optional;
 
 /** The SQL of the {@code applied_migrations} table, run inside the ledger's own transactions. */
 final class AppliedMigrationRows {
+    private static final String HISTORY_SELECT = "SELECT a.run_id, a.framework, a.migration_id, a.name, a.seen_at, "
+            + RunRows.COLUMNS.replaceAll("(^|, )", "$1r.")
+            + " FROM applied_migrations a JOIN runs r ON r.id = a.run_id WHERE r.app = ?";
+    /** The app's applied migrations, newest first (app, limit). */
+    static final String HISTORY = HISTORY_SELECT + " ORDER BY a.id DESC LIMIT ?";
+    /** The app's applications of one migration, by id, id prefix or name (app, migration x5, limit). */
+    static final String HISTORY_OF_MIGRATION = HISTORY_SELECT + " AND (a.migration_id = ? OR substr(a.migration_id, 1, "
+            + "length(?) + 1) IN (? || '_', ? || '-') OR a.name = ?) ORDER BY a.id DESC LIMIT ?";
+
     private AppliedMigrationRows() {
     }
 
@@ -24,7 +33,7 @@ final class AppliedMigrationRows {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
                 + "(run_id, framework, migration_id, name, seen_at) VALUES (?, ?, ?, ?, ?)")) {
             for (AppliedMigration m : migrations) {
-                SqliteLedger.bind(s, runId, m.framework(), m.id(), m.name(), at.toEpochMilli());
+                SqliteDatabase.bind(s, runId, m.framework(), m.id(), m.name(), at.toEpochMilli());
                 s.executeUpdate();
             }
         }
@@ -48,23 +57,17 @@ final class AppliedMigrationRows {
 
     static List<AppliedByRun> history(Connection c, String app, Optional<String> migration, int limit)
             throws SQLException {
-        String columns = "a.run_id, a.framework, a.migration_id, a.name, a.seen_at, "
-                + SqliteLedger.RUN_COLUMNS.replaceAll("(^|, )", "$1r.");
-        String sql = "SELECT " + columns + " FROM applied_migrations a JOIN runs r ON r.id = a.run_id WHERE r.app = ?"
-                + (migration.isPresent() ? " AND (a.migration_id = ? OR substr(a.migration_id, 1, length(?) + 1) "
-                + "IN (? || '_', ? || '-') OR a.name = ?)" : "")
-                + " ORDER BY a.id DESC LIMIT ?";
         List<AppliedByRun> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
+        try (PreparedStatement s = c.prepareStatement(migration.isPresent() ? HISTORY_OF_MIGRATION : HISTORY)) {
             if (migration.isPresent()) {
                 String m = migration.get();
-                SqliteLedger.bind(s, app, m, m, m, m, m, limit);
+                SqliteDatabase.bind(s, app, m, m, m, m, m, limit);
             } else {
-                SqliteLedger.bind(s, app, limit);
+                SqliteDatabase.bind(s, app, limit);
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new AppliedByRun(read(rs, 1), SqliteLedger.readRun(rs, 6)));
+                    rows.add(new AppliedByRun(read(rs, 1), RunRows.read(rs, 6)));
                 }
             }
         }
@@ -76,7 +79,7 @@ final class AppliedMigrationRows {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
                 + "(run_id, framework, migration_id, name, seen_at) SELECT ?, framework, migration_id, name, seen_at "
                 + "FROM applied_migrations WHERE run_id = ? ORDER BY id")) {
-            SqliteLedger.bind(s, toRunId, fromRunId);
+            SqliteDatabase.bind(s, toRunId, fromRunId);
             s.executeUpdate();
         }
     }

@@ -9,7 +9,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.Optional;
 
-/** The SQL of the {@code notifications} table (schema migration 2), for {@link SqliteLedger}. */
+/** The SQL of the {@code notifications} table (schema migration 2), run inside the ledger's transactions. */
 final class NotificationRows {
     private static final String COLUMNS = "n.run_id, n.target, n.attempts, n.delivered, n.last_status, n.last_error, n.at";
 

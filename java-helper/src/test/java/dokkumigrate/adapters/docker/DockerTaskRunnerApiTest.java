@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -117,7 +118,7 @@ class DockerTaskRunnerApiTest {
                 containers::add);
 
         assertEquals(RunState.FAILED, outcome.state());
-        assertEquals(4, outcome.exitCode());
+        assertEquals(Optional.of(4), outcome.exitCode());
         assertEquals("hello\r\n", utf8(output), "a TTY turns \\n into \\r\\n, and there are no frame headers");
     }
 

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +70,7 @@ class DockerTaskRunnerTest {
         RunOutcome outcome = runner.run(release("echo hello; echo oops >&2; echo bye", TestImages.busybox()), output, recording);
 
         assertEquals(RunState.SUCCEEDED, outcome.state());
-        assertEquals(0, outcome.exitCode());
+        assertEquals(Optional.of(0), outcome.exitCode());
         assertEquals("", outcome.detail());
         assertEquals(Set.of("hello", "oops", "bye"), Set.copyOf(utf8(output).lines().toList()));
         assertEquals(1, containers.size());
@@ -111,7 +112,7 @@ class DockerTaskRunnerTest {
         RunOutcome outcome = runner.run(release("echo before; exit 3", TestImages.busybox()), output, recording);
 
         assertEquals(RunState.FAILED, outcome.state());
-        assertEquals(3, outcome.exitCode());
+        assertEquals(Optional.of(3), outcome.exitCode());
         assertEquals("exited with code 3", outcome.detail());
         assertEquals("before\n", utf8(output));
         assertFalse(TestImages.containerExists(containers.get(0)));
@@ -163,7 +164,7 @@ class DockerTaskRunnerTest {
         RunOutcome outcome = runner.run(release("/bin/nonexistent --flag", TestImages.busybox()), output, recording);
 
         assertEquals(RunState.FAILED, outcome.state());
-        assertEquals(1, outcome.exitCode());
+        assertEquals(Optional.of(1), outcome.exitCode());
         assertTrue(utf8(output).contains("specified binary is not executable"), utf8(output));
     }
 
@@ -175,7 +176,7 @@ class DockerTaskRunnerTest {
         RunOutcome outcome = runner.run(request, new ByteArrayOutputStream(), recording);
 
         assertEquals(RunState.FAILED, outcome.state());
-        assertEquals(-1, outcome.exitCode());
+        assertEquals(Optional.empty(), outcome.exitCode());
         assertTrue(outcome.detail().startsWith("the container did not start: "), outcome.detail());
         assertTrue(outcome.detail().contains("/nonexistent"), outcome.detail());
         assertFalse(TestImages.containerExists(containers.get(0)));
@@ -453,7 +454,7 @@ class DockerTaskRunnerTest {
         RunOutcome outcome = running.get(30, TimeUnit.SECONDS);
 
         assertEquals(RunState.INTERRUPTED, outcome.state());
-        assertEquals(-1, outcome.exitCode());
+        assertEquals(Optional.empty(), outcome.exitCode());
         // the task sleeps 600 s: ending well before that is the stop, however loaded the machine
         assertTrue(Duration.ofNanos(System.nanoTime() - stoppedAt).compareTo(Duration.ofSeconds(300)) < 0);
         assertFalse(TestImages.containerExists(containers.get(0)));

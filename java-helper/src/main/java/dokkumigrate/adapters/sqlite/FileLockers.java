@@ -1,6 +1,5 @@
 package dokkumigrate.adapters.sqlite;
 
-import dokkumigrate.output.TerminalText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,19 +10,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Who holds SQLite's locks on a ledger, from the kernel's table of POSIX locks ({@code /proc/locks}):
- * so that "the ledger is locked" can name the process. Linux only; elsewhere, or when the table
- * cannot be read, nobody is named.
+ * Which processes hold SQLite's file locks on a ledger, from the kernel's table of POSIX locks
+ * ({@code /proc/locks}): so that "the ledger is locked" can name the process. Linux only; elsewhere,
+ * or when the table cannot be read, nobody is named. Data only: the command line is the process's
+ * own, raw; whoever prints it makes it safe for a terminal.
  */
-final class LockHolders {
+final class FileLockers {
     private static final Path PROC_LOCKS = Path.of("/proc/locks");
     private static final int MAX_COMMAND = 120;
 
-    private LockHolders() {
+    private FileLockers() {
     }
 
-    /** "pid 123 (sqlite3 /var/lib/dokku/data/migrate/ledger.db)" for each other process locking the ledger. */
-    static List<String> of(Path ledger) {
+    /** A process locking the ledger, and its command line (empty when unknown, cut at 120 characters). */
+    record Locker(long pid, String command) {
+        /** "pid 123 (sqlite3 /var/lib/dokku/data/migrate/ledger.db)", or "pid 123" when the command is unknown. */
+        String describe() {
+            return command.isEmpty() ? "pid " + pid : "pid " + pid + " (" + command + ")";
+        }
+    }
+
+    /** Every other process locking the ledger (or its -shm, -wal files), writers first. */
+    static List<Locker> of(Path ledger) {
         List<FileId> files = new ArrayList<>();
         for (String suffix : List.of("", "-shm", "-wal")) {
             FileId.of(Path.of(ledger + suffix)).ifPresent(files::add);
@@ -59,19 +67,16 @@ final class LockHolders {
         }
         Set<Long> holders = new LinkedHashSet<>(writers);
         holders.addAll(others);
-        return holders.stream().map(LockHolders::describe).toList();
+        return holders.stream().map(pid -> new Locker(pid, commandOf(pid))).toList();
     }
 
-    private static String describe(long pid) {
+    private static String commandOf(long pid) {
         try {
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
             String command = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').strip();
-            if (command.length() > MAX_COMMAND) {
-                command = command.substring(0, MAX_COMMAND) + "...";
-            }
-            return command.isEmpty() ? "pid " + pid : "pid " + pid + " (" + TerminalText.escape(command) + ")";
+            return command.length() > MAX_COMMAND ? command.substring(0, MAX_COMMAND) + "..." : command;
         } catch (IOException | RuntimeException e) {
-            return "pid " + pid;
+            return "";
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** The {@code taken_copies} table: what the plugin took out of each deploy's Procfile/app.json copies. */
-final class TakenCopiesTable {
-    private TakenCopiesTable() {
+final class TakenCopyRows {
+    private TakenCopyRows() {
     }
 
     static void insert(Connection c, long deployId, List<TakenCopy> copies) throws SQLException {

@@ -1,0 +1,32 @@
+package dokkumigrate.adapters.sqlite;
+
+import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
+
+import dokkumigrate.ledger.EventRecords.Event;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+/** The {@code events} table: what happened to an app outside a deploy's task runs. */
+final class EventRows {
+    static final String OF_APP = "SELECT id, app, kind, detail, at FROM events WHERE app = ? ORDER BY id DESC LIMIT ?";
+
+    private EventRows() {
+    }
+
+    static void insert(Connection c, String app, String kind, String detail, Instant at) throws SQLException {
+        execute(c, "INSERT INTO events (app, kind, detail, at) VALUES (?, ?, ?, ?)", app, kind, detail, at.toEpochMilli());
+    }
+
+    static List<Event> ofApp(Connection c, String app, int limit) throws SQLException {
+        return SqliteDatabase.rows(c, OF_APP, rs -> new Event(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))), app, limit);
+    }
+
+    /** Copies the events of an app to another (apps:clone), oldest first. */
+    static void copy(Connection c, String oldApp, String newApp) throws SQLException {
+        execute(c, "INSERT INTO events (app, kind, detail, at) SELECT ?, kind, detail, at FROM events "
+                + "WHERE app = ? ORDER BY id", newApp, oldApp);
+    }
+}
