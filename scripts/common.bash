@@ -75,6 +75,37 @@ setup-stop-docker() {
   SETUP_DOCKERD_PID=""
 }
 
+setup-postgresql-bindir() {
+  declare desc="prints the directory of PostgreSQL's server programs (initdb, postgres), or fails"
+  local initdb dir
+  initdb="$(command -v initdb || true)"
+  if [[ -n "$initdb" ]] && [[ -x "$(dirname "$initdb")/postgres" ]]; then
+    dirname "$initdb"
+    return 0
+  fi
+  # Debian keeps them off the PATH, one directory per major version: the newest first
+  while IFS= read -r dir; do
+    [[ -x "$dir/initdb" ]] && [[ -x "$dir/postgres" ]] && {
+      echo "$dir"
+      return 0
+    }
+  done < <(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -rV)
+  return 1
+}
+
+setup-postgresql() {
+  declare desc="installs Debian's postgresql package when initdb and postgres are missing; the tests create and start clusters of their own (tests/pg_cluster.bash, PostgresServer in the JUnit tests)"
+  setup-postgresql-bindir >/dev/null && return 0
+  setup-log "Installing postgresql (the tests start PostgreSQL servers of their own)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -qq -y update
+  apt-get -qq -y --no-install-recommends install postgresql
+  setup-postgresql-bindir >/dev/null || {
+    echo " !     The postgresql package is installed but neither the PATH nor /usr/lib/postgresql/*/bin has initdb and postgres" 1>&2
+    return 1
+  }
+}
+
 # shellcheck disable=SC2120 # the build directory is optional
 setup-build-jar() {
   declare desc="builds java-helper/target/migrate-helper.jar, or BUILD_DIR/migrate-helper.jar when a directory is given"

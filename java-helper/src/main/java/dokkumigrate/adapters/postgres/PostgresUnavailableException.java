@@ -1,0 +1,21 @@
+package dokkumigrate.adapters.postgres;
+
+import dokkumigrate.platform.LedgerUrl;
+
+/**
+ * The PostgreSQL server of the ledger-url could not be reached, refused the log-in, or was lost:
+ * the message names the server and what to check. Never falls back to anything: a fallback to the
+ * local SQLite ledger would let two hosts run the same task.
+ */
+public final class PostgresUnavailableException extends RuntimeException {
+    private final transient LedgerUrl url;
+
+    public PostgresUnavailableException(LedgerUrl url, String message, Throwable cause) {
+        super(message, cause);
+        this.url = url;
+    }
+
+    public LedgerUrl url() {
+        return url;
+    }
+}
