@@ -11,7 +11,14 @@ import dokkumigrate.adapters.dokku.PropertyFileStore;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.deploy.AppRecords;
+import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.Helper;
+import dokkumigrate.deploy.ReleaseTrigger;
+import dokkumigrate.deploy.Rollout;
+import dokkumigrate.deploy.ScaledMigrationGate;
+import dokkumigrate.deploy.StandingTakeover;
+import dokkumigrate.deploy.Takeover;
 import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.deploy.InFlight;
 import dokkumigrate.deploy.Release;
@@ -56,7 +63,12 @@ public final class Services implements AutoCloseable {
         return console;
     }
 
-    public synchronized Ledger ledger() {
+    public Ledger ledger() {
+        return sqliteLedger();
+    }
+
+    /** The ledger as the SQLite file it is, for install's integrity check and schema version. */
+    public synchronized SqliteLedger sqliteLedger() {
         if (ledger == null) {
             ledger = SqliteLedger.open(environment.ledgerPath(), busyTimeout());
         }
@@ -157,8 +169,38 @@ public final class Services implements AutoCloseable {
      * and boot scripts through the Docker engine, without starting it.
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
-        return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
-                new dokkumigrate.adapters.docker.ImageInspector(inspections())));
+        return java.util.Optional.of(scanner());
+    }
+
+    private dokkumigrate.scan.BootMigrationScanner scanner() {
+        return new dokkumigrate.scan.BootMigrationScanner(new dokkumigrate.adapters.docker.ImageInspector(inspections()));
+    }
+
+    // The use cases of the triggers, each built with what it needs.
+
+    /** The release triggers' use case; the ledger, Docker and the scan are reached only when it runs tasks. */
+    public ReleaseTrigger releaseTrigger() {
+        ScaledMigrationGate gate = new ScaledMigrationGate(platform(), deployCopies(), this::scanner, console);
+        return new ReleaseTrigger(properties(), this::ledger, this::release,
+                () -> new StandingTakeover(ledger(), deployCopies(), standingFiles(), console, helper()), gate,
+                () -> SignalGuard.install(this));
+    }
+
+    /** post-extract's use case; the ledger is opened only once the deploy's copies have been parsed. */
+    public Takeover takeover() {
+        return new Takeover(this::ledger, deployCopies(), platform(), console);
+    }
+
+    public Rollout rollout() {
+        return new Rollout(ledger(), console, helper(), deployCopies(), standingFiles());
+    }
+
+    public AppRecords appRecords() {
+        return new AppRecords(ledger(), logs(), properties(), deployCopies());
+    }
+
+    public HandBack handBack() {
+        return new HandBack(ledger(), standingFiles(), console, helper());
     }
 
     public synchronized Helper helper() {
