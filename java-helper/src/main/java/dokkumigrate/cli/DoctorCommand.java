@@ -31,8 +31,7 @@ final class DoctorCommand extends OperatorCommand {
     int run(Services services) throws JsonProcessingException {
         AppNames.requireExistingIfGiven(services.platform(), app);
         OutputFormat output = OutputFormat.named(format);
-        Doctor doctor = new Doctor(services::ledger, services.properties(), services.locks(), services.runner(),
-                services.platform(), services.helper(), services.bootMigrationScanner());
+        Doctor doctor = services.doctor();
         List<Doctor.Check> checks = app == null ? doctor.host() : doctor.app(app);
         Doctor.Verdict overall = Doctor.overall(checks);
         Console console = services.console();

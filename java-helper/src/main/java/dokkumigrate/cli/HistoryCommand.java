@@ -50,7 +50,7 @@ final class HistoryCommand extends OperatorCommand {
         if (migration != null && (migration.isBlank() || migration.length() > 200)) {
             throw new UsageError("--migration needs a migration id or name of 1 to 200 characters");
         }
-        MigrationHistory.Entries entries = new MigrationHistory(services.ledger()).of(app, Optional.ofNullable(migration),
+        MigrationHistory.Entries entries = services.migrationHistory().of(app, Optional.ofNullable(migration),
                 limit);
         Console console = services.console();
         int exit = migration != null && entries.applied().isEmpty() ? 1 : 0;

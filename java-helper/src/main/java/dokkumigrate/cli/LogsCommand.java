@@ -37,7 +37,7 @@ final class LogsCommand extends OperatorCommand {
         if (tail != null && tail < 1) {
             throw new UsageError("--tail must be 1 or more, got " + tail);
         }
-        RunOutputs outputs = new RunOutputs(services.ledger(), services.logs());
+        RunOutputs outputs = services.runOutputs();
         TaskRun run = outputs.select(app, id);
         RunOutputs.Output output = outputs.of(run);
         Console console = services.console();

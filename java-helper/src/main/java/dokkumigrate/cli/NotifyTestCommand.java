@@ -26,8 +26,7 @@ final class NotifyTestCommand extends OperatorCommand {
     int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         Console console = services.console();
-        NotifyTest test = new NotifyTest(services.properties(), services.ledger(), services.webhookDelivery(),
-                services.helper());
+        NotifyTest test = services.notifyTest();
         NotifyTest.Outcome outcome = test.send(app);
         WebhookDelivery.Result result = outcome.result();
         String answer = result.answerBody().strip();

@@ -61,8 +61,7 @@ final class ReportCommand extends OperatorCommand {
         if (!infoFlag.isEmpty() && !MigrateReport.flags(global).contains(infoFlag)) {
             throw new UsageError("Invalid flag passed, valid flags: " + String.join(", ", MigrateReport.flags(global)));
         }
-        MigrateReport report = new MigrateReport(services.properties(), services.ledger(), services.locks(),
-                services.platform(), services.dockerAccess().describe());
+        MigrateReport report = services.migrateReport();
         List<String> apps = global ? List.of(MigrateReport.GLOBAL) : app != null ? List.of(app) : report.apps();
         Console console = services.console();
         if (apps.isEmpty()) {

@@ -1,7 +1,6 @@
 package dokkumigrate.cli;
 
 import dokkumigrate.deploy.ManualRun;
-import dokkumigrate.deploy.Release;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.platform.Settings;
@@ -33,8 +32,7 @@ final class RunCommand extends OperatorCommand {
         AppNames.requireExisting(services.platform(), app);
         Optional<Phase> only = Optional.ofNullable(phase).map(RunCommand::parsePhase);
         Settings settings = services.properties().settingsOf(app);
-        Release release = services.release();
-        ManualRun manual = new ManualRun(services.ledger(), services.runner(), services.platform(), release);
+        ManualRun manual = services.manualRun();
         Deploy deploy = manual.prepare(app, only, services.environment().deployKey(), settings);
         try (SignalGuard guard = SignalGuard.install(services)) {
             return manual.run(deploy, settings) ? 0 : 1;

@@ -12,6 +12,16 @@ import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.AppRecords;
+import dokkumigrate.deploy.Doctor;
+import dokkumigrate.deploy.ManualRun;
+import dokkumigrate.deploy.MigrateReport;
+import dokkumigrate.deploy.MigrationHistory;
+import dokkumigrate.deploy.NotifyTest;
+import dokkumigrate.deploy.RunOutputs;
+import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.StatusReport;
+import dokkumigrate.deploy.TaskOwnership;
+import dokkumigrate.deploy.Unlock;
 import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.Helper;
 import dokkumigrate.deploy.ReleaseTrigger;
@@ -176,7 +186,49 @@ public final class Services implements AutoCloseable {
         return new dokkumigrate.scan.BootMigrationScanner(new dokkumigrate.adapters.docker.ImageInspector(inspections()));
     }
 
-    // The use cases of the triggers, each built with what it needs.
+    // The use cases, each built with what it needs: the commands and triggers call these, not the adapters.
+
+    public Doctor doctor() {
+        return new Doctor(this::ledger, properties(), locks(), runner(), platform(), helper(), bootMigrationScanner());
+    }
+
+    public MigrationHistory migrationHistory() {
+        return new MigrationHistory(ledger());
+    }
+
+    public RunOutputs runOutputs() {
+        return new RunOutputs(ledger(), logs());
+    }
+
+    public NotifyTest notifyTest() {
+        return new NotifyTest(properties(), ledger(), webhookDelivery(), helper());
+    }
+
+    public MigrateReport migrateReport() {
+        return new MigrateReport(properties(), ledger(), locks(), platform(), dockerAccess().describe());
+    }
+
+    public StatusReport statusReport() {
+        return new StatusReport(ledger());
+    }
+
+    public Unlock unlock() {
+        return new Unlock(ledger(), locks(), runner(), helper());
+    }
+
+    /** migrate:set's hand-back and take-over of an app's tasks when {@code enabled} changes. */
+    public TaskOwnership taskOwnership() {
+        return new TaskOwnership(properties(), this::handBack, this::ledger, console, helper());
+    }
+
+    public SettingsUpdate settingsUpdate() {
+        return new SettingsUpdate(properties());
+    }
+
+    public ManualRun manualRun() {
+        return new ManualRun(ledger(), runner(), platform(), release());
+    }
+
 
     /** The release triggers' use case; the ledger, Docker and the scan are reached only when it runs tasks. */
     public ReleaseTrigger releaseTrigger() {

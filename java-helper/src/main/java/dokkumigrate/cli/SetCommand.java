@@ -1,6 +1,5 @@
 package dokkumigrate.cli;
 
-import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.SettingsUpdate;
 import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.platform.Setting;
@@ -64,13 +63,11 @@ final class SetCommand extends OperatorCommand {
             value = firstLine(System.in);
         }
         SettingsUpdate.validate(key, value);
-        TaskOwnership ownership = new TaskOwnership(services.properties(), () -> new HandBack(services.ledger(),
-                services.standingFiles(), services.console(), services.helper()), services::ledger,
-                services.console(), services.helper());
+        TaskOwnership ownership = services.taskOwnership();
         boolean enabling = key.equals(Setting.ENABLED.key());
         Map<String, Boolean> before = enabling
                 ? ownership.enabled(app.map(List::of).orElseGet(() -> services.platform().apps())) : Map.of();
-        SettingsUpdate.Change change = new SettingsUpdate(services.properties()).apply(app, key, value);
+        SettingsUpdate.Change change = services.settingsUpdate().apply(app, key, value);
         Setting setting = change.setting();
         if (change.unset()) {
             services.console().heading("Unsetting " + setting.key());

@@ -54,7 +54,7 @@ final class StatusCommand extends OperatorCommand {
         if (limit < 1) {
             throw new UsageError("--limit must be 1 or more");
         }
-        StatusReport.AppStatus status = new StatusReport(services.ledger()).of(app, all ? Integer.MAX_VALUE : limit);
+        StatusReport.AppStatus status = services.statusReport().of(app, all ? Integer.MAX_VALUE : limit);
         Console console = services.console();
         if (output == OutputFormat.JSON) {
             OutputFormat.printJson(console, StatusReport.toJson(status));

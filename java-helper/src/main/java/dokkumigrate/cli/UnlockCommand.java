@@ -31,8 +31,7 @@ final class UnlockCommand extends OperatorCommand {
     int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         String lockKey = services.lockChoiceOrOwn(app).key();
-        Unlock.Outcome outcome = new Unlock(services.ledger(), services.locks(), services.runner(), services.helper())
-                .unlock(app, lockKey, force);
+        Unlock.Outcome outcome = services.unlock().unlock(app, lockKey, force);
         Console console = services.console();
         String lock = "The " + lockKey + " lock of " + app;
         switch (outcome.kind()) {
