@@ -90,6 +90,15 @@ fake_apt() {
   # the driver found its library in lib/native: nothing was unpacked into the temporary directory
   run ls -A "$probe/tmp"
   assert_output ""
+
+  # a trigger, through the launcher and the installed jar, loads no picocli class at all
+  DOKKU_MIGRATE_JAVA_OPTS="-Xlog:class+load:file=$probe/trigger.log" run runuser -u dokku -- \
+    plugn trigger post-app-clone-setup probe probe-clone
+  assert_success
+  run grep -c -E "\] dokkumigrate\.(cli\.Triggers|deploy\.AppRecords) source: " "$probe/trigger.log"
+  assert_output 2
+  run grep -E "\] picocli\." "$probe/trigger.log"
+  assert_failure
 }
 
 @test "install run twice leaves one consistent setup" {

@@ -218,6 +218,48 @@ helper_args() {
   assert_output "$(printf '%s\n' pre-deploy my-app latest)"
 }
 
+@test "pre-deploy after a post-release-builder of the same Dokku process that ended well starts no JVM; otherwise it runs the helper" {
+  deploy_env
+  # a live process, as DOKKU_PID always is: its start time tells it from an earlier one with its pid
+  export DOKKU_PID=$$
+  local mark="$DOKKU_LIB_ROOT/data/migrate/takeovers/my-app/$$.released"
+
+  # a release without a build (no takeover directory yet): the mark is written after the helper succeeded
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app dokku/my-app:latest
+  assert_success
+  run helper_args
+  assert_output "$(printf '%s\n' post-release-builder dockerfile my-app dokku/my-app:latest)"
+  assert_file_exists "$mark"
+  rm -f "$FAKE_JAVA_LOG"
+  run "$REPO_ROOT/pre-deploy" my-app latest
+  assert_success
+  assert_output ""
+  assert_file_not_exists "$FAKE_JAVA_LOG"
+
+  # a failed post-release-builder removes the mark and leaves none: pre-deploy asks the helper
+  FAKE_JAVA_EXIT=1 run "$REPO_ROOT/post-release-builder" dockerfile my-app dokku/my-app:latest
+  assert_failure
+  assert_file_not_exists "$mark"
+  rm -f "$FAKE_JAVA_LOG"
+  run "$REPO_ROOT/pre-deploy" my-app latest
+  assert_success
+  run helper_args
+  assert_output "$(printf '%s\n' pre-deploy my-app latest)"
+
+  # a mark left by an earlier process with the same pid, or another app's mark: the helper runs
+  echo "another-boot:1" >"$mark"
+  rm -f "$FAKE_JAVA_LOG"
+  run "$REPO_ROOT/pre-deploy" my-app latest
+  run helper_args
+  assert_output "$(printf '%s\n' pre-deploy my-app latest)"
+  run "$REPO_ROOT/post-release-builder" dockerfile my-app dokku/my-app:latest
+  assert_success
+  rm -f "$FAKE_JAVA_LOG"
+  run "$REPO_ROOT/pre-deploy" other-app latest
+  run helper_args
+  assert_output "$(printf '%s\n' pre-deploy other-app latest)"
+}
+
 @test "post-deploy never fails the deploy: a failing helper or missing arguments only warn" {
   FAKE_JAVA_EXIT=3 run "$REPO_ROOT/post-deploy" my-app "" "" latest
   assert_success

@@ -29,4 +29,11 @@ final class AppNames {
         }
         return app;
     }
+
+    /** As {@link #requireExisting}, for a command whose APP may be left out (null). */
+    static void requireExistingIfGiven(Platform platform, String app) {
+        if (app != null) {
+            requireExisting(platform, app);
+        }
+    }
 }

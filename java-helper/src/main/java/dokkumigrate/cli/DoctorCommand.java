@@ -7,11 +7,9 @@ import dokkumigrate.output.TerminalText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:doctor [APP]: each check with a verdict and a next step; non-zero exit when one fails. */
 @Command(name = "doctor",
@@ -21,13 +19,7 @@ import picocli.CommandLine.ParentCommand;
                 + "still run a task the plugin runs (it would run twice), and migrations run at boot.",
                 "Each check says ok, warning or failure, and what to do next. Without APP, only the host's checks "
                 + "run. Exits non-zero when a check fails."})
-final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
+final class DoctorCommand extends OperatorCommand {
     @Parameters(index = "0", paramLabel = "APP", arity = "0..1", description = "The app to check.")
     private String app;
 
@@ -36,14 +28,10 @@ final class DoctorCommand implements Callable<Integer> {
     private String format;
 
     @Override
-    public Integer call() throws JsonProcessingException {
-        Services services = top.services();
-        if (app != null) {
-            AppNames.requireExisting(services.platform(), app);
-        }
+    int run(Services services) throws JsonProcessingException {
+        AppNames.requireExistingIfGiven(services.platform(), app);
         OutputFormat output = OutputFormat.named(format);
-        Doctor doctor = new Doctor(services::ledger, services.properties(), services.locks(), services.runner(),
-                services.platform(), services.helper(), services.bootMigrationScanner());
+        Doctor doctor = services.doctor();
         List<Doctor.Check> checks = app == null ? doctor.host() : doctor.app(app);
         Doctor.Verdict overall = Doctor.overall(checks);
         Console console = services.console();

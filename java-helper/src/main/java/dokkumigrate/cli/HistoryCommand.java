@@ -10,11 +10,9 @@ import dokkumigrate.run.TaskRun;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:history APP [--migration ID]: the migrations the app's task runs applied, newest first. */
 @Command(name = "history", customSynopsis = "dokku migrate:history APP [--migration ID] [--limit N] [--format json]",
@@ -22,14 +20,8 @@ import picocli.CommandLine.ParentCommand;
                 + "the run, deploy, image and host that applied it and when (times in UTC).",
                 "Migrations are recognised in the tasks' output, as each framework reports them. With --migration, "
                 + "say which run applied that migration (exit 0), or that none did (exit 1)."})
-final class HistoryCommand implements Callable<Integer> {
+final class HistoryCommand extends OperatorCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
 
     @Parameters(index = "0", paramLabel = "APP", description = "The app whose migrations to list.")
     private String app;
@@ -49,8 +41,7 @@ final class HistoryCommand implements Callable<Integer> {
     private String format;
 
     @Override
-    public Integer call() throws JsonProcessingException {
-        Services services = top.services();
+    int run(Services services) throws JsonProcessingException {
         AppNames.requireExisting(services.platform(), app);
         OutputFormat output = OutputFormat.named(format);
         if (limit < 1) {
@@ -59,7 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
         if (migration != null && (migration.isBlank() || migration.length() > 200)) {
             throw new UsageError("--migration needs a migration id or name of 1 to 200 characters");
         }
-        MigrationHistory.Entries entries = new MigrationHistory(services.ledger()).of(app, Optional.ofNullable(migration),
+        MigrationHistory.Entries entries = services.migrationHistory().of(app, Optional.ofNullable(migration),
                 limit);
         Console console = services.console();
         int exit = migration != null && entries.applied().isEmpty() ? 1 : 0;

@@ -6,11 +6,9 @@ import dokkumigrate.output.Console;
 import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:logs APP [RUN_ID] [--tail N]: the output of a task run, whole, as the task printed it. */
 @Command(name = "logs",
@@ -19,13 +17,7 @@ import picocli.CommandLine.ParentCommand;
                 + "from its log file.",
                 "When the log file is gone (pruned or removed), shows the copy the ledger kept and says how much of "
                 + "the output that copy lacks. Notes go to stderr; stdout carries only the output."})
-final class LogsCommand implements Callable<Integer> {
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
+final class LogsCommand extends OperatorCommand {
     @Parameters(index = "0", paramLabel = "APP", description = "The app whose run to show.")
     private String app;
 
@@ -39,14 +31,13 @@ final class LogsCommand implements Callable<Integer> {
     private Long tail;
 
     @Override
-    public Integer call() {
-        Services services = top.services();
+    int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         OptionalLong id = parseRunId(runId);
         if (tail != null && tail < 1) {
             throw new UsageError("--tail must be 1 or more, got " + tail);
         }
-        RunOutputs outputs = new RunOutputs(services.ledger(), services.logs());
+        RunOutputs outputs = services.runOutputs();
         TaskRun run = outputs.select(app, id);
         RunOutputs.Output output = outputs.of(run);
         Console console = services.console();

@@ -1,14 +1,7 @@
 package dokkumigrate.cli;
 
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
-import dokkumigrate.adapters.dokku.PlugnPlatform;
-import dokkumigrate.deploy.DeployFailure;
-import dokkumigrate.deploy.InvalidTaskFiles;
-import dokkumigrate.deploy.Refused;
-import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
-import dokkumigrate.plan.ExtractionException;
-import dokkumigrate.run.TaskRunner;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +9,10 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The helper's top command: only wires the trigger and command subcommands together. */
+/**
+ * The helper's top command: wires the operator's {@code migrate:*} commands together with picocli.
+ * The triggers Dokku calls do not come through here (see {@link Triggers}).
+ */
 @Command(name = "migrate-helper",
         mixinStandardHelpOptions = true,
         versionProvider = MigrateHelper.JarVersion.class,
@@ -42,14 +38,17 @@ public final class MigrateHelper implements Runnable {
         }
     }
 
-    /** Runs one command line and returns its exit code; used by {@link Main} and by the tests. */
+    /** Runs one command line, a trigger or a command, and returns its exit code; used by {@link Main} and by the tests. */
     public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (Triggers.handles(args)) {
+            return Triggers.execute(args, env, out, err);
+        }
         MigrateHelper top = new MigrateHelper(env, out, err);
         CommandLine commandLine = new CommandLine(top);
         addSubcommands(commandLine, args.length > 0 ? args[0] : "");
         commandLine.setOut(new java.io.PrintWriter(out, true));
         commandLine.setErr(new java.io.PrintWriter(err, true));
-        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> top.report(e));
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> Failures.report(e, env, out, err));
         commandLine.setParameterExceptionHandler((e, parsedArgs) -> {
             top.console(false).warn(e.getMessage());
             top.console(false).warn("See: dokku migrate:help");
@@ -66,15 +65,6 @@ public final class MigrateHelper implements Runnable {
     private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
 
     static {
-        SUBCOMMANDS.put("install", InstallCommand.class);
-        SUBCOMMANDS.put("post-extract", PostExtractCommand.class);
-        SUBCOMMANDS.put("post-release-builder", PostReleaseBuilderCommand.class);
-        SUBCOMMANDS.put("pre-deploy", PreDeployCommand.class);
-        SUBCOMMANDS.put("post-deploy", PostDeployCommand.class);
-        SUBCOMMANDS.put("post-delete", PostDeleteCommand.class);
-        SUBCOMMANDS.put("post-app-rename-setup", PostAppRenameSetupCommand.class);
-        SUBCOMMANDS.put("post-app-clone-setup", PostAppCloneSetupCommand.class);
-        SUBCOMMANDS.put("uninstall", UninstallCommand.class);
         SUBCOMMANDS.put("status", StatusCommand.class);
         SUBCOMMANDS.put("logs", LogsCommand.class);
         SUBCOMMANDS.put("history", HistoryCommand.class);
@@ -119,22 +109,6 @@ public final class MigrateHelper implements Runnable {
 
     Map<String, String> env() {
         return env;
-    }
-
-    private int report(Exception e) {
-        Console console = console(false);
-        if (e instanceof InvalidTaskFiles || e instanceof UsageError || e instanceof DeployFailure || e instanceof Refused || e instanceof Ledger.LedgerException
-                || e instanceof ExtractionException || e instanceof PlugnPlatform.PlatformException
-                || e instanceof TaskRunner.RunnerException || e instanceof IllegalStateException) {
-            console.warn(e.getMessage());
-        } else {
-            console.warn("Unexpected error in the migrate plugin: " + e);
-            console.warn("Run again with DOKKU_TRACE=1 for details, and report it with that output.");
-        }
-        if (env.containsKey("DOKKU_TRACE") && !env.get("DOKKU_TRACE").isEmpty()) {
-            e.printStackTrace(err);
-        }
-        return e instanceof InvalidTaskFiles ? InvalidTaskFiles.EXIT_CODE : 1;
     }
 
     private void closeServices() {

@@ -4,11 +4,9 @@ import dokkumigrate.deploy.NotifyTest;
 import dokkumigrate.notify.WebhookDelivery;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:notify-test APP: sends a sample notice to the app's notify-url and says what the endpoint answered. */
 @Command(name = "notify-test",
@@ -17,26 +15,18 @@ import picocli.CommandLine.ParentCommand;
                 + "whatever notify-on says, and show what the endpoint answered.",
                 "It is sent as a real notice is: at most 3 attempts of 5 seconds, 15 seconds in all. Exits non-zero "
                 + "when it was not delivered (no 2xx answer)."})
-final class NotifyTestCommand implements Callable<Integer> {
+final class NotifyTestCommand extends OperatorCommand {
     /** The part of the endpoint's answer shown. */
     private static final int SHOWN_ANSWER = 200;
-
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
 
     @Parameters(index = "0", paramLabel = "APP", description = "The app whose notify-url to test.")
     private String app;
 
     @Override
-    public Integer call() {
-        Services services = top.services();
+    int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         Console console = services.console();
-        NotifyTest test = new NotifyTest(services.properties(), services.ledger(), services.webhookDelivery(),
-                services.helper());
+        NotifyTest test = services.notifyTest();
         NotifyTest.Outcome outcome = test.send(app);
         WebhookDelivery.Result result = outcome.result();
         String answer = result.answerBody().strip();

@@ -9,11 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Unmatched;
 
 /** migrate:report [APP|--global] [--migrate-FLAG] [--format json]: Dokku's report convention. */
@@ -31,14 +29,8 @@ import picocli.CommandLine.Unmatched;
                 + "(basis: group, database or app; the database's address is never shown); and "
                 + "--migrate-docker-api (how the helper reaches Docker: the engine's socket, or the docker client "
                 + "and why)."})
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand extends OperatorCommand {
     private static final String PLUGIN = "migrate";
-
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
 
     @Parameters(index = "0", paramLabel = "APP", arity = "0..1",
             description = "The app to report on (default: every app).")
@@ -56,11 +48,8 @@ final class ReportCommand implements Callable<Integer> {
     private List<String> infoFlags = new ArrayList<>();
 
     @Override
-    public Integer call() throws JsonProcessingException {
-        Services services = top.services();
-        if (app != null) {
-            AppNames.requireExisting(services.platform(), app);
-        }
+    int run(Services services) throws JsonProcessingException {
+        AppNames.requireExistingIfGiven(services.platform(), app);
         OutputFormat output = OutputFormat.named(format);
         if (global && app != null) {
             throw new UsageError("Specify either an app or --global, not both");
@@ -72,8 +61,7 @@ final class ReportCommand implements Callable<Integer> {
         if (!infoFlag.isEmpty() && !MigrateReport.flags(global).contains(infoFlag)) {
             throw new UsageError("Invalid flag passed, valid flags: " + String.join(", ", MigrateReport.flags(global)));
         }
-        MigrateReport report = new MigrateReport(services.properties(), services.ledger(), services.locks(),
-                services.platform(), services.dockerAccess().describe());
+        MigrateReport report = services.migrateReport();
         List<String> apps = global ? List.of(MigrateReport.GLOBAL) : app != null ? List.of(app) : report.apps();
         Console console = services.console();
         if (apps.isEmpty()) {

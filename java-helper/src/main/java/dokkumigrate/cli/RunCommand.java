@@ -1,16 +1,13 @@
 package dokkumigrate.cli;
 
 import dokkumigrate.deploy.ManualRun;
-import dokkumigrate.deploy.Release;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.platform.Settings;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:run APP [--phase release|predeploy]: runs the app's tasks again against its deployed image. */
 @Command(name = "run",
@@ -21,13 +18,7 @@ import picocli.CommandLine.ParentCommand;
                 "The run takes the app's lock, honours its timeout and is recorded as a manual deploy; a predeploy "
                 + "task's changes are committed into the image, as at deploy time. Nothing is restarted. Exits "
                 + "non-zero when a task fails."})
-final class RunCommand implements Callable<Integer> {
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
+final class RunCommand extends OperatorCommand {
     @Parameters(index = "0", paramLabel = "APP", description = "The app whose tasks to run.")
     private String app;
 
@@ -37,13 +28,11 @@ final class RunCommand implements Callable<Integer> {
     private String phase;
 
     @Override
-    public Integer call() {
-        Services services = top.services();
+    int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         Optional<Phase> only = Optional.ofNullable(phase).map(RunCommand::parsePhase);
         Settings settings = services.properties().settingsOf(app);
-        Release release = services.release();
-        ManualRun manual = new ManualRun(services.ledger(), services.runner(), services.platform(), release);
+        ManualRun manual = services.manualRun();
         Deploy deploy = manual.prepare(app, only, services.environment().deployKey(), settings);
         try (SignalGuard guard = SignalGuard.install(services)) {
             return manual.run(deploy, settings) ? 0 : 1;

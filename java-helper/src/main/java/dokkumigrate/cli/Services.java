@@ -12,7 +12,24 @@ import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.deploy.AppRecords;
+import dokkumigrate.deploy.Doctor;
+import dokkumigrate.deploy.ManualRun;
+import dokkumigrate.deploy.MigrateReport;
+import dokkumigrate.deploy.MigrationHistory;
+import dokkumigrate.deploy.NotifyTest;
+import dokkumigrate.deploy.RunOutputs;
+import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.StatusReport;
+import dokkumigrate.deploy.TaskOwnership;
+import dokkumigrate.deploy.Unlock;
+import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.Helper;
+import dokkumigrate.deploy.ReleaseTrigger;
+import dokkumigrate.deploy.Rollout;
+import dokkumigrate.deploy.ScaledMigrationGate;
+import dokkumigrate.deploy.StandingTakeover;
+import dokkumigrate.deploy.Takeover;
 import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.deploy.InFlight;
 import dokkumigrate.deploy.Release;
@@ -57,7 +74,12 @@ public final class Services implements AutoCloseable {
         return console;
     }
 
-    public synchronized Ledger ledger() {
+    public Ledger ledger() {
+        return sqliteLedger();
+    }
+
+    /** The ledger as the SQLite file it is, for install's integrity check and schema version. */
+    public synchronized SqliteLedger sqliteLedger() {
         if (ledger == null) {
             ledger = SqliteLedger.open(environment.ledgerPath(), busyTimeout());
         }
@@ -158,8 +180,80 @@ public final class Services implements AutoCloseable {
      * and boot scripts through the Docker engine, without starting it.
      */
     public java.util.Optional<dokkumigrate.scan.BootMigrationScanner> bootMigrationScanner() {
-        return java.util.Optional.of(new dokkumigrate.scan.BootMigrationScanner(
-                new dokkumigrate.adapters.docker.ImageInspector(inspections())));
+        return java.util.Optional.of(scanner());
+    }
+
+    private dokkumigrate.scan.BootMigrationScanner scanner() {
+        return new dokkumigrate.scan.BootMigrationScanner(new dokkumigrate.adapters.docker.ImageInspector(inspections()));
+    }
+
+    // The use cases, each built with what it needs: the commands and triggers call these, not the adapters.
+
+    public Doctor doctor() {
+        return new Doctor(this::ledger, properties(), locks(), runner(), platform(), helper(), bootMigrationScanner());
+    }
+
+    public MigrationHistory migrationHistory() {
+        return new MigrationHistory(ledger());
+    }
+
+    public RunOutputs runOutputs() {
+        return new RunOutputs(ledger(), logs());
+    }
+
+    public NotifyTest notifyTest() {
+        return new NotifyTest(properties(), ledger(), webhookDelivery(), helper());
+    }
+
+    public MigrateReport migrateReport() {
+        return new MigrateReport(properties(), ledger(), locks(), platform(), dockerAccess().describe());
+    }
+
+    public StatusReport statusReport() {
+        return new StatusReport(ledger());
+    }
+
+    public Unlock unlock() {
+        return new Unlock(ledger(), locks(), runner(), helper());
+    }
+
+    /** migrate:set's hand-back and take-over of an app's tasks when {@code enabled} changes. */
+    public TaskOwnership taskOwnership() {
+        return new TaskOwnership(properties(), this::handBack, this::ledger, console, helper());
+    }
+
+    public SettingsUpdate settingsUpdate() {
+        return new SettingsUpdate(properties());
+    }
+
+    public ManualRun manualRun() {
+        return new ManualRun(ledger(), runner(), platform(), release());
+    }
+
+
+    /** The release triggers' use case; the ledger, Docker and the scan are reached only when it runs tasks. */
+    public ReleaseTrigger releaseTrigger() {
+        ScaledMigrationGate gate = new ScaledMigrationGate(platform(), deployCopies(), this::scanner, console);
+        return new ReleaseTrigger(properties(), this::ledger, this::release,
+                () -> new StandingTakeover(ledger(), deployCopies(), standingFiles(), console, helper()), gate,
+                () -> SignalGuard.install(this));
+    }
+
+    /** post-extract's use case; the ledger is opened only once the deploy's copies have been parsed. */
+    public Takeover takeover() {
+        return new Takeover(this::ledger, deployCopies(), platform(), console);
+    }
+
+    public Rollout rollout() {
+        return new Rollout(ledger(), console, helper(), deployCopies(), standingFiles());
+    }
+
+    public AppRecords appRecords() {
+        return new AppRecords(ledger(), logs(), properties(), deployCopies());
+    }
+
+    public HandBack handBack() {
+        return new HandBack(ledger(), standingFiles(), console, helper());
     }
 
     public synchronized Helper helper() {

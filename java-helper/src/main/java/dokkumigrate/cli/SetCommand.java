@@ -1,6 +1,5 @@
 package dokkumigrate.cli;
 
-import dokkumigrate.deploy.HandBack;
 import dokkumigrate.deploy.SettingsUpdate;
 import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.platform.Setting;
@@ -11,11 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:set APP|--global KEY [VALUE]: sets or unsets a property, as core plugins' :set does. */
 @Command(name = "set",
@@ -34,13 +31,7 @@ import picocli.CommandLine.ParentCommand;
                 + "process list: echo \"$URL\" | dokku migrate:set APP notify-url -",
                 "Setting enabled to false hands the app's release and predeploy tasks back to Dokku's own runner: "
                 + "they go back into its standing Procfile and app.json exactly as they were."})
-final class SetCommand implements Callable<Integer> {
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
+final class SetCommand extends OperatorCommand {
     @Option(names = "--global", description = "Set the global value, used by every app that has none of its own.")
     private boolean global;
 
@@ -53,8 +44,7 @@ final class SetCommand implements Callable<Integer> {
     private static final int MAX_STDIN = 8192;
 
     @Override
-    public Integer call() {
-        Services services = top.services();
+    int run(Services services) {
         List<String> rest = new ArrayList<>(words);
         Optional<String> app = Optional.empty();
         if (!global) {
@@ -73,13 +63,11 @@ final class SetCommand implements Callable<Integer> {
             value = firstLine(System.in);
         }
         SettingsUpdate.validate(key, value);
-        TaskOwnership ownership = new TaskOwnership(services.properties(), () -> new HandBack(services.ledger(),
-                services.standingFiles(), services.console(), services.helper()), services::ledger,
-                services.console(), services.helper());
+        TaskOwnership ownership = services.taskOwnership();
         boolean enabling = key.equals(Setting.ENABLED.key());
         Map<String, Boolean> before = enabling
                 ? ownership.enabled(app.map(List::of).orElseGet(() -> services.platform().apps())) : Map.of();
-        SettingsUpdate.Change change = new SettingsUpdate(services.properties()).apply(app, key, value);
+        SettingsUpdate.Change change = services.settingsUpdate().apply(app, key, value);
         Setting setting = change.setting();
         if (change.unset()) {
             services.console().heading("Unsetting " + setting.key());

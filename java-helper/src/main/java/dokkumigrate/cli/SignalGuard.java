@@ -1,11 +1,13 @@
 package dokkumigrate.cli;
 
+import dokkumigrate.deploy.ReleaseTrigger;
+
 /**
  * While a task runs, SIGTERM, SIGINT and SIGHUP (an ssh disconnect during {@code git push}) stop
  * its container and record the run as interrupted before the JVM exits; then its end is told
  * (webhook notice within its bounds, post-migrate-task trigger).
  */
-final class SignalGuard implements AutoCloseable {
+final class SignalGuard implements ReleaseTrigger.InterruptGuard {
     private final Thread hook;
 
     private SignalGuard(Thread hook) {

@@ -9,11 +9,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,17 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Show the deployment tasks of an app's latest deploy and the deploys before it, with each "
                 + "task run's state, exit code, duration, image and how many migrations it applied (times in UTC).",
                 "See a run's output with: dokku migrate:logs APP RUN_ID"})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends OperatorCommand {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-
-    @ParentCommand
-    private MigrateHelper top;
 
     @Spec
     private CommandSpec spec;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
 
     @Parameters(index = "0", paramLabel = "APP", description = "The app to show.")
     private String app;
@@ -53,8 +45,7 @@ final class StatusCommand implements Callable<Integer> {
     private boolean migrations;
 
     @Override
-    public Integer call() throws JsonProcessingException {
-        Services services = top.services();
+    int run(Services services) throws JsonProcessingException {
         AppNames.requireExisting(services.platform(), app);
         OutputFormat output = OutputFormat.named(format);
         if (all && spec.commandLine().getParseResult().hasMatchedOption("--limit")) {
@@ -63,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new UsageError("--limit must be 1 or more");
         }
-        StatusReport.AppStatus status = new StatusReport(services.ledger()).of(app, all ? Integer.MAX_VALUE : limit);
+        StatusReport.AppStatus status = services.statusReport().of(app, all ? Integer.MAX_VALUE : limit);
         Console console = services.console();
         if (output == OutputFormat.JSON) {
             OutputFormat.printJson(console, StatusReport.toJson(status));

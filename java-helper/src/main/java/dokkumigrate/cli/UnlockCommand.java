@@ -6,11 +6,9 @@ import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.TerminalText;
 import dokkumigrate.run.TaskRun;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** migrate:unlock APP [--force]: clears what a helper that died left behind. */
 @Command(name = "unlock",
@@ -20,13 +18,7 @@ import picocli.CommandLine.ParentCommand;
                 "The lock itself is a kernel file lock, released when its holder ends. While a live process holds "
                 + "it, unlock refuses and says who holds it; --force clears the records anyway and tells you which "
                 + "process to stop."})
-final class UnlockCommand implements Callable<Integer> {
-    @ParentCommand
-    private MigrateHelper top;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    private boolean help;
-
+final class UnlockCommand extends OperatorCommand {
     @Parameters(index = "0", paramLabel = "APP", description = "The app whose lock (or lock group's lock) to clear.")
     private String app;
 
@@ -36,12 +28,10 @@ final class UnlockCommand implements Callable<Integer> {
     private boolean force;
 
     @Override
-    public Integer call() {
-        Services services = top.services();
+    int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
         String lockKey = services.lockChoiceOrOwn(app).key();
-        Unlock.Outcome outcome = new Unlock(services.ledger(), services.locks(), services.runner(), services.helper())
-                .unlock(app, lockKey, force);
+        Unlock.Outcome outcome = services.unlock().unlock(app, lockKey, force);
         Console console = services.console();
         String lock = "The " + lockKey + " lock of " + app;
         switch (outcome.kind()) {

@@ -1,5 +1,6 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.platform.InvalidSetting;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
@@ -104,7 +105,7 @@ public final class Doctor {
         Settings current;
         try {
             current = settings.settingsOf(app);
-        } catch (IllegalStateException invalid) {
+        } catch (InvalidSetting invalid) {
             checks.add(Check.of("settings", "Settings", Verdict.FAILURE, "A migrate property in force for " + app
                     + " is not valid, so deploys of " + app + " fail.", List.of(invalid.getMessage()),
                     "Set it again with dokku migrate:set (see dokku migrate:report " + app + ")"));

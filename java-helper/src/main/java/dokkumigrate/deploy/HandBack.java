@@ -13,6 +13,7 @@ import dokkumigrate.platform.StandingFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Gives an app's tasks back to Dokku's own runner when the plugin stops owning them
@@ -36,6 +37,22 @@ public final class HandBack {
         this.files = files;
         this.console = console;
         this.helper = helper;
+    }
+
+    /**
+     * Puts the tasks of every app the ledger knows back, for {@code plugin:uninstall}; an app that
+     * no longer exists is skipped.
+     *
+     * @return false when a task of one of them could not be put back (reported with what to do)
+     */
+    public boolean handBackEvery(Predicate<String> appExists, String why) {
+        boolean all = true;
+        for (String app : ledger.apps()) {
+            if (appExists.test(app)) {
+                all &= handBack(app, why);
+            }
+        }
+        return all;
     }
 
     /**

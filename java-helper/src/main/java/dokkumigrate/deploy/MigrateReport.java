@@ -1,5 +1,6 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.platform.InvalidSetting;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.LockHolder;
@@ -113,7 +114,7 @@ public final class MigrateReport {
             lockKey = lock.key();
             report.put(PREFIX + "lock-basis", lock.basis().label());
             report.put(PREFIX + "lock-reason", lock.reason());
-        } catch (IllegalStateException invalidSetting) {
+        } catch (InvalidSetting invalidSetting) {
             // a property edited by hand that migrate:set would refuse: the computed rows show it
             report.put(PREFIX + "lock-key", "");
             report.put(PREFIX + "lock-basis", "");

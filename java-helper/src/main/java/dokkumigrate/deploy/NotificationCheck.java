@@ -1,5 +1,6 @@
 package dokkumigrate.deploy;
 
+import dokkumigrate.platform.InvalidSetting;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.notify.NotifySettings;
@@ -20,7 +21,7 @@ final class NotificationCheck {
         NotifySettings notify;
         try {
             notify = settings.notifySettingsOf(app);
-        } catch (IllegalStateException invalid) {
+        } catch (InvalidSetting invalid) {
             return Doctor.Check.of(ID, TITLE, Doctor.Verdict.WARNING, "A notify property in force for " + app
                     + " is not valid, so no notice is sent (deploys go on).", List.of(invalid.getMessage()),
                     "Set it again with dokku migrate:set (see dokku migrate:report " + app + ")");

@@ -42,7 +42,7 @@ public interface SettingsStore {
     /**
      * The notification settings in force for an app.
      *
-     * @throws IllegalStateException when a value in force is one {@code migrate:set} would refuse
+     * @throws InvalidSetting when a value in force is one {@code migrate:set} would refuse
      */
     default NotifySettings notifySettingsOf(String app) {
         String url = valid(app, Setting.NOTIFY_URL);
@@ -69,7 +69,7 @@ public interface SettingsStore {
     default LockChoice lockChoiceOrOwn(String app, Supplier<Map<String, String>> config) {
         try {
             return lockChoice(app, config);
-        } catch (IllegalStateException invalidSetting) {
+        } catch (InvalidSetting invalidSetting) {
             throw invalidSetting;
         } catch (RuntimeException unreadable) {
             LockChoice own = LockChoice.of(app, "", List.of(LockChoice.NONE), Map.of());
@@ -85,7 +85,7 @@ public interface SettingsStore {
     private String valid(String app, Setting setting) {
         String value = effective(app, setting);
         if (!value.equals(setting.defaultValue()) && !setting.accepts(value)) {
-            throw new IllegalStateException("The migrate property " + setting.key() + " in force for " + app
+            throw new InvalidSetting("The migrate property " + setting.key() + " in force for " + app
                     + " is " + (setting.secret() ? "set" : "'" + value + "'") + ", which is not valid: " + setting.description()
                     + ". Set it again with: dokku migrate:set " + app + " " + setting.key() + " VALUE"
                     + " (or --global)");

@@ -52,7 +52,7 @@ class SettingsStoreTest {
     void aHandEditedValueThatSetWouldRefuseIsReportedNotMisread() {
         store.values.put("web/enabled", "yes");
 
-        IllegalStateException invalid = assertThrows(IllegalStateException.class, () -> store.settingsOf("web"));
+        InvalidSetting invalid = assertThrows(InvalidSetting.class, () -> store.settingsOf("web"));
 
         assertTrue(invalid.getMessage().contains("enabled"), invalid.getMessage());
         assertTrue(invalid.getMessage().contains("'yes'"), invalid.getMessage());
@@ -63,7 +63,7 @@ class SettingsStoreTest {
     void aGlobalTimeoutWithAUnitIsReported() {
         store.values.put("--global/timeout", "10m");
 
-        IllegalStateException invalid = assertThrows(IllegalStateException.class, () -> store.settingsOf("web"));
+        InvalidSetting invalid = assertThrows(InvalidSetting.class, () -> store.settingsOf("web"));
 
         assertTrue(invalid.getMessage().contains("timeout in force for web is '10m'"), invalid.getMessage());
     }

@@ -18,7 +18,10 @@ import java.util.Optional;
 /**
  * The per-deploy copies in Dokku's data directories, named after DOKKU_PID, and the plugin's mark
  * that it took a deploy's tasks over: {@code data/migrate/takeovers/APP/DOKKU_PID}, which the
- * trigger files test before they start the helper (internal-functions, fn-migrate-taken-over).
+ * trigger files test before they start the helper (internal-functions, fn-migrate-left-to-dokku).
+ * The same directory holds the {@code DOKKU_PID.released} mark the post-release-builder file
+ * writes for pre-deploy (fn-migrate-mark-released); a new take-over removes it with the other
+ * marks, which only makes a later pre-deploy start the helper.
  */
 public final class DataDirDeployCopies implements DeployCopies {
     private final Path dataRoot;

@@ -64,7 +64,7 @@ public record DokkuEnvironment(
      */
     public DeployKey deployKey() {
         if (dokkuPid < 0) {
-            throw new IllegalStateException("DOKKU_PID is not set to a process id; "
+            throw new PlugnPlatform.PlatformException("DOKKU_PID is not set to a process id; "
                     + "run this through dokku, which exports it for every command");
         }
         return new DeployKey(dokkuPid, processInstance(dokkuPid));

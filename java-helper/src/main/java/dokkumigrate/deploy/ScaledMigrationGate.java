@@ -1,30 +1,40 @@
-package dokkumigrate.cli;
+package dokkumigrate.deploy;
 
-import dokkumigrate.deploy.Background;
-import dokkumigrate.deploy.DeployFailure;
-import dokkumigrate.deploy.TaskCompanion;
+import dokkumigrate.output.Console;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.AppImage;
+import dokkumigrate.platform.DeployCopies;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.scan.BootMigrationReport;
+import dokkumigrate.scan.BootMigrationScanner;
 import dokkumigrate.scan.ProcessScale;
 import dokkumigrate.scan.Procfile;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Before a release: warns, or stops the deploy ({@code scaled-migrations fail}), when a process
  * that runs more than once migrates at boot, the cause of ConcurrentMigrationError.
  */
-final class ScaledMigrationGate {
-    private final Services services;
+public final class ScaledMigrationGate {
+    private final Platform platform;
+    private final DeployCopies copies;
+    private final Supplier<BootMigrationScanner> scanner;
+    private final Console console;
 
-    ScaledMigrationGate(Services services) {
-        this.services = services;
+    /** @param scanner built on first use: an app that ignores the check never reaches Docker for it */
+    public ScaledMigrationGate(Platform platform, DeployCopies copies, Supplier<BootMigrationScanner> scanner,
+            Console console) {
+        this.platform = platform;
+        this.copies = copies;
+        this.scanner = scanner;
+        this.console = console;
     }
 
-    void check(String app, AppImage image, Settings settings, Plan plan) {
+    /** The check on its own, before anything runs: a finding with {@code fail} throws {@link DeployFailure}. */
+    public void check(String app, AppImage image, Settings settings, Plan plan) {
         if (settings.scaledMigrations() != Settings.ScaledMigrations.IGNORE) {
             report(app, settings, scan(app, image, plan));
         }
@@ -35,7 +45,7 @@ final class ScaledMigrationGate {
      * a finding stops the deploy before anything runs; with {@code warn} the image is scanned while
      * the tasks run and the warnings follow their output, so the scan adds no time to the deploy.
      */
-    TaskCompanion besideTasks(String app, AppImage image, Settings settings, Plan plan) {
+    public TaskCompanion besideTasks(String app, AppImage image, Settings settings, Plan plan) {
         return switch (settings.scaledMigrations()) {
             case IGNORE -> TaskCompanion.NONE;
             case FAIL -> () -> check(app, image, settings, plan);
@@ -56,11 +66,10 @@ final class ScaledMigrationGate {
     }
 
     private BootMigrationReport scan(String app, AppImage image, Plan plan) {
-        Platform platform = services.platform();
-        Optional<String> procfileText = services.deployCopies().readProcfile(app)
+        Optional<String> procfileText = copies.readProcfile(app)
                 .or(() -> platform.permanentProcfile(app));
         Procfile procfile = procfileText.map(Procfile::parse).orElse(Procfile.EMPTY);
-        return services.bootMigrationScanner().orElseThrow().scan(app, procfile,
+        return scanner.get().scan(app, procfile,
                 ProcessScale.of(platform.currentScale(app)), plan, image.name(),
                 Optional.of(platform.configEnv(app)));
     }
@@ -69,7 +78,7 @@ final class ScaledMigrationGate {
         if (report.isEmpty()) {
             return;
         }
-        services.console().formatted(report.dokkuLines());
+        console.formatted(report.dokkuLines());
         if (settings.scaledMigrations() == Settings.ScaledMigrations.FAIL && report.hasWarnings()) {
             throw new DeployFailure("Stopped the deploy of " + app + ": a process that runs more than once "
                     + "migrates at boot (see above). Apply the fix shown, or let the deploy go on with a warning: "
