@@ -1,8 +1,8 @@
 package dokkumigrate.adapters.postgres;
 
 import dokkumigrate.adapters.jdbc.Jdbc;
-import dokkumigrate.adapters.jdbc.Jdbc.Change;
 import dokkumigrate.adapters.jdbc.Jdbc.Work;
+import dokkumigrate.adapters.jdbc.Transactions;
 import dokkumigrate.ledger.Ledger.LedgerException;
 import dokkumigrate.platform.LedgerUrl;
 import java.sql.Connection;
@@ -18,7 +18,7 @@ import java.time.Instant;
  * ({@link PostgresUnavailableException} when the server is gone). The records kept in it are the
  * {@code *Rows} classes' business.
  */
-final class PostgresDatabase implements AutoCloseable {
+final class PostgresDatabase implements Transactions, AutoCloseable {
     /** A transaction that lost a deadlock or a serialization conflict is run again, this many times in all. */
     private static final int ATTEMPTS = 3;
 
@@ -93,7 +93,8 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs read-only work in autocommit; {@code what} says what it was for when it fails. */
-    <T> T query(String what, Work<T> work) {
+    @Override
+    public <T> T query(String what, Work<T> work) {
         synchronized (connection) {
             try {
                 return work.apply(connection);
@@ -104,7 +105,8 @@ final class PostgresDatabase implements AutoCloseable {
     }
 
     /** Runs work in one transaction: all of it is written, or none; a lost deadlock is run again. */
-    <T> T write(String what, Work<T> work) {
+    @Override
+    public <T> T write(String what, Work<T> work) {
         synchronized (connection) {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -119,13 +121,6 @@ final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    /** As {@link #write}, for a change that returns nothing. */
-    void change(String what, Change change) {
-        write(what, c -> {
-            change.apply(c);
-            return null;
-        });
-    }
 
     private <T> T transaction(Work<T> work) throws SQLException {
         connection.setAutoCommit(false);
