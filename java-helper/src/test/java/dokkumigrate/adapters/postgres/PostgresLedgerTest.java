@@ -86,6 +86,13 @@ class PostgresLedgerTest extends LedgerContract {
     }
 
     @Test
+    void theIntegrityCheckNamesAMissingTable() throws Exception {
+        execute(database, "DROP TABLE notifications");
+
+        assertEquals("table notifications is missing", ledger.integrityCheck());
+    }
+
+    @Test
     void hostsOpeningANewLedgerAtOnceCreateTheSchemaOnce() throws Exception {
         String fresh = newDatabase();
         int openers = 6;
