@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
@@ -71,7 +72,7 @@ class TakeoverTest {
 
     @Test
     void theDeployIsMarkedAndItsCopiesLoseTheTasksThePlanRecords() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertTrue(Files.exists(mark()), "the mark the release triggers look for");
         assertEquals("web: bin/server\n", Files.readString(procfile));
@@ -81,11 +82,19 @@ class TakeoverTest {
     }
 
     @Test
+    void theDeployRecordsTheRevisionPostExtractGave() {
+        Deploy deploy = takeover(() -> ledger, copies).takeOver("shop", KEY, "git push rev=4f2c1e9", "4f2c1e9");
+
+        assertEquals("4f2c1e9", deploy.revision());
+        assertEquals("4f2c1e9", ledger.findDeploy("shop", KEY).orElseThrow().revision());
+    }
+
+    @Test
     void aNewTakeoverRemovesTheAppsOlderMarks() throws Exception {
         Path older = Files.createDirectories(mark().getParent()).resolve("99");
         Files.writeString(older, "");
 
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertFalse(Files.exists(older));
         assertTrue(Files.exists(mark()));
@@ -93,7 +102,7 @@ class TakeoverTest {
 
     @Test
     void aDestroyedAppsMarksAreForgotten() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         copies.forgetTakeovers("shop");
 
@@ -107,7 +116,7 @@ class TakeoverTest {
             throw new Ledger.LedgerException("The ledger at /x is not a SQLite database");
         };
 
-        assertThrows(Ledger.LedgerException.class, () -> takeover(broken, copies).takeOver("shop", KEY, ""));
+        assertThrows(Ledger.LedgerException.class, () -> takeover(broken, copies).takeOver("shop", KEY, "", ""));
 
         assertFalse(Files.exists(mark()));
         assertEquals(PROCFILE, Files.readString(procfile));
@@ -121,7 +130,7 @@ class TakeoverTest {
         DeployCopies failingAppJson = new FailingCopies(copies, true, false);
 
         DeployFailure failure = assertThrows(DeployFailure.class,
-                () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, "", ""));
 
         assertTrue(failure.getMessage().contains("Dokku's copies were put back"), failure.getMessage());
         assertFalse(Files.exists(mark()), "no mark: the release triggers leave the tasks to Dokku");
@@ -137,7 +146,7 @@ class TakeoverTest {
         Files.writeString(procfile, "release: bin/migrate\n");
         DeployCopies failingAppJson = new FailingCopies(copies, true, false);
 
-        assertThrows(DeployFailure.class, () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, ""));
+        assertThrows(DeployFailure.class, () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, "", ""));
 
         assertEquals("release: bin/migrate\n", Files.readString(procfile));
         assertFalse(Files.exists(procfile.resolveSibling(procfile.getFileName() + ".missing")),
@@ -150,7 +159,7 @@ class TakeoverTest {
         DeployCopies failingEverything = new FailingCopies(copies, true, true);
 
         DeployFailure failure = assertThrows(DeployFailure.class,
-                () -> takeover(() -> ledger, failingEverything).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, failingEverything).takeOver("shop", KEY, "", ""));
 
         assertTrue(failure.getMessage().contains("nor put Dokku's copies back"), failure.getMessage());
         assertTrue(failure.getMessage().contains("The deploy stops"), failure.getMessage());
@@ -162,7 +171,7 @@ class TakeoverTest {
         Files.write(procfile, new byte[] {'r', 'e', 'l', 'e', 'a', 's', 'e', ':', ' ', (byte) 0xff, '\n'});
 
         InvalidTaskFiles refused = assertThrows(InvalidTaskFiles.class,
-                () -> takeover(() -> ledger, copies).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, copies).takeOver("shop", KEY, "", ""));
 
         assertTrue(refused.getMessage().contains(procfile.toString()), refused.getMessage());
         assertEquals(65, InvalidTaskFiles.EXIT_CODE);
@@ -173,8 +182,8 @@ class TakeoverTest {
 
     @Test
     void aRepeatedPostExtractKeepsThePlanAndTheMark() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertTrue(Files.exists(mark()));
         long deployId = ledger.findDeploy("shop", KEY).orElseThrow().id();
