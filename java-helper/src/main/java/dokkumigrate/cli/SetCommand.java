@@ -62,7 +62,7 @@ final class SetCommand extends OperatorCommand {
         if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
             value = firstLine(System.in);
         }
-        SettingsUpdate.validate(key, value);
+        SettingsUpdate.validate(app, key, value);
         TaskOwnership ownership = services.taskOwnership();
         boolean enabling = key.equals(Setting.ENABLED.key());
         Map<String, Boolean> before = enabling
