@@ -102,10 +102,11 @@ public final class Release {
         if (recorded.isPresent()) {
             return recorded;
         }
+        // a release without a build releases the standing plan's revision again
         return ledger.latestExtracted(app)
-                .map(standing -> ledger.planOf(standing.id()))
-                .filter(plan -> !plan.isEmpty())
-                .map(plan -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, plan));
+                .filter(standing -> !ledger.planOf(standing.id()).isEmpty())
+                .map(standing -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, standing.revision(),
+                        ledger.planOf(standing.id())));
     }
 
     /**
