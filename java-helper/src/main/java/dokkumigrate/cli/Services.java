@@ -69,7 +69,6 @@ public final class Services implements AutoCloseable {
     private SqliteLedger sqlite;
     private Ledger ledger;
     private TaskLocks locks;
-    private AutoCloseable shared;
     private Optional<LedgerUrl> ledgerUrl;
     private Helper helper;
     private PlugnPlatform platform;
@@ -134,7 +133,6 @@ public final class Services implements AutoCloseable {
             return;
         }
         PostgresBackend backend = PostgresBackend.open(url.get(), helper().host());
-        shared = backend;
         ledger = backend.ledger();
         locks = backend.locks();
     }
@@ -343,14 +341,8 @@ public final class Services implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        RuntimeException failure = null;
-        if (shared != null) {
-            try {
-                shared.close();
-            } catch (Exception e) {
-                failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-            }
-            shared = null;
+        if (ledger != null && ledger != sqlite) {
+            ledger.close();
         }
         if (sqlite != null) {
             sqlite.close();
@@ -358,8 +350,5 @@ public final class Services implements AutoCloseable {
         }
         ledger = null;
         locks = null;
-        if (failure != null) {
-            throw failure;
-        }
     }
 }
