@@ -68,7 +68,7 @@ final class PostgresDatabase implements AutoCloseable {
      */
     private void migrate() {
         change("create or update the ledger's schema", c -> {
-            Jdbc.execute(c, "SELECT pg_advisory_xact_lock(?)", PostgresSchema.LOCK_KEY);
+            Jdbc.rows(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, PostgresSchema.LOCK_KEY);
             int current = versionOf(c);
             if (current > PostgresSchema.latestVersion()) {
                 throw new LedgerException("The ledger at " + where() + " has schema version " + current
