@@ -47,6 +47,11 @@ public final class PostgresLedger implements Ledger {
         return db.url();
     }
 
+    /** The database itself, for {@link HistoryCopy}. */
+    PostgresDatabase database() {
+        return db;
+    }
+
     /** The schema version the database is at. */
     public int schemaVersion() {
         return db.schemaVersion();
