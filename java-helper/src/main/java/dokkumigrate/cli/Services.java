@@ -11,7 +11,9 @@ import dokkumigrate.adapters.dokku.PropertyFileStore;
 import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.adapters.postgres.HistoryCopy;
 import dokkumigrate.adapters.postgres.PostgresBackend;
+import dokkumigrate.adapters.postgres.PostgresLedger;
 import dokkumigrate.adapters.postgres.PostgresConnector;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.AppRecords;
@@ -22,6 +24,7 @@ import dokkumigrate.deploy.MigrationHistory;
 import dokkumigrate.deploy.NotifyTest;
 import dokkumigrate.deploy.RunOutputs;
 import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.SharedLedgerSwitch;
 import dokkumigrate.deploy.StatusReport;
 import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.deploy.Unlock;
@@ -290,6 +293,18 @@ public final class Services implements AutoCloseable {
     /** migrate:set's hand-back and take-over of an app's tasks when {@code enabled} changes. */
     public TaskOwnership taskOwnership() {
         return new TaskOwnership(properties(), this::handBack, this::ledger, console, helper());
+    }
+
+    /**
+     * migrate:set's switch to a shared ledger: opening it creates or migrates its schema, then this
+     * host's SQLite history is copied into it, tagged with the host name.
+     */
+    public SharedLedgerSwitch sharedLedgerSwitch() {
+        return new SharedLedgerSwitch(properties(), url -> {
+            try (PostgresLedger shared = PostgresBackend.open(url, helper().host()).ledger()) {
+                return HistoryCopy.copy(environment.ledgerPath(), helper().host(), shared).describe();
+            }
+        }, console);
     }
 
     public SettingsUpdate settingsUpdate() {
