@@ -261,6 +261,50 @@ class ReleaseAcrossHostsTest {
         assertEquals(RunState.SUCCEEDED, hostB.run(onB, Phase.RELEASE).state());
     }
 
+    @Test
+    void aServerStoppedWhileATaskRunsFailsTheDeployNamingItAndKeepsTheOutputInTheLogFile() throws Exception {
+        PostgresServer own = PostgresServer.start();
+        try {
+            own.sql("CREATE ROLE ledger LOGIN", "CREATE DATABASE ledger OWNER ledger");
+            LedgerUrl ownUrl = LedgerUrl.parse(own.url("ledger", "ledger")).orElseThrow();
+            PostgresBackend backend = PostgresBackend.open(ownUrl, "host-c");
+            FakeDokku dokku = new FakeDokku(TestImages.busybox());
+            dokku.extraDockerArgs.addAll(List.of("-v", marks + ":/marks"));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Release release = new Release(backend.ledger(), new DockerTaskRunner("docker", new ProcessRunner()),
+                    backend.locks(), dokku, new RunLogFiles(dir.resolve("host-c/logs")), new Console(out, out, false),
+                    new Helper("host-c", ProcessHandle.current().pid(), Clock.systemUTC()), new InFlight(), TaskEnded.NONE);
+            Deploy deploy = backend.ledger().recordPlan(app, new DeployKey(1, "host-c"), Deploy.Origin.EXTRACTED, "",
+                    "rev1", Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; echo migrating; "
+                            + "until [ -e /marks/go ]; do sleep 0.1; done")));
+            TaskRun claimed;
+            CompletableFuture<Release.Result> running = CompletableFuture.supplyAsync(
+                    () -> release.run(deploy, dokku.appImage(app, "latest"), DEFAULTS));
+            await(() -> {
+                try {
+                    return releases() == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            claimed = backend.ledger().runsOf(deploy.id()).get(0);
+            own.stop();
+            Files.createFile(marks.resolve("go"));
+
+            Exception failure = assertThrows(Exception.class, () -> running.get(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(failure.getCause() instanceof DeployFailure, String.valueOf(failure.getCause()));
+            assertTrue(failure.getCause().getMessage().contains("PostgreSQL at " + ownUrl.host() + ":" + ownUrl.port()),
+                    failure.getCause().getMessage());
+            assertTrue(failure.getCause().getMessage().contains("stays recorded as running"),
+                    failure.getCause().getMessage());
+            assertTrue(Files.readString(dir.resolve("host-c/logs/" + app).resolve(RunLogs.fileName(claimed.id())))
+                    .contains("migrating"), "the output is in the local log file");
+            backend.ledger().close();
+        } finally {
+            own.close();
+        }
+    }
+
     private Plan onAPlan(Deploy deploy) {
         return hostA.ledger.planOf(deploy.id());
     }
