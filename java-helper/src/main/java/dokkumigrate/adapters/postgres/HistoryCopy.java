@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +206,7 @@ public final class HistoryCopy {
             copied.put(table, n[0]);
             already.put(table, n[1]);
         });
-        return new Counts(Map.copyOf(copied), Map.copyOf(already));
+        return new Counts(Collections.unmodifiableMap(copied), Collections.unmodifiableMap(already));
     }
 
     private static Long nullableLong(ResultSet row, int column) throws SQLException {

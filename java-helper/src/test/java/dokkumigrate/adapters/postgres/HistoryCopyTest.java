@@ -161,6 +161,33 @@ class HistoryCopyTest {
     }
 
     @Test
+    void aLedgerInUseIsCopiedWithWhatItsWriteAheadLogHolds() throws Exception {
+        Path file = dir.resolve("ledger.db");
+        writeHistory(file, "host-a");
+        try (Ledger inUse = SqliteLedger.open(file, Duration.ofSeconds(5))) {
+            inUse.recordEvent("web", "scale", "web=2", T0.plusSeconds(60));
+            assertTrue(Files.exists(Path.of(file + "-wal")), "the event is in the write-ahead log");
+
+            HistoryCopy.Counts counts = HistoryCopy.copy(file, "host-a", postgres);
+
+            assertEquals(2, counts.copied().get("events"));
+            assertEquals(List.of("scale", "restart"), postgres.events("web", 10).stream().map(e -> e.kind()).toList());
+            inUse.recordEvent("web", "unlock", "", T0.plusSeconds(61));
+        }
+    }
+
+    @Test
+    void countsAreDescribedTableByTable() throws Exception {
+        Path file = dir.resolve("ledger.db");
+        writeHistory(file, "host-a");
+
+        assertEquals("copied 2 deploys, 3 runs, 1 events, 1 notifications, 1 applied migrations, 1 taken copies; "
+                + "0 rows were there already", HistoryCopy.copy(file, "host-a", postgres).describe());
+        assertEquals("copied 0 deploys, 0 runs, 0 events, 0 notifications, 0 applied migrations, 0 taken copies; "
+                + "9 rows were there already", HistoryCopy.copy(file, "host-a", postgres).describe());
+    }
+
+    @Test
     void aMissingFileCopiesNothing() {
         HistoryCopy.Counts counts = HistoryCopy.copy(dir.resolve("none.db"), "host-a", postgres);
 

@@ -156,6 +156,46 @@ class PostgresLedgerTest extends LedgerContract {
     // ---- the server lost ----
 
     @Test
+    void aSessionTheServerEndedIsReplacedAndTheNextOperationRuns() throws Exception {
+        Deploy deploy = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "", "", PLAN);
+        TaskRun run = ledger.claim(deploy.id(), Phase.RELEASE, claim(1));
+
+        endLedgerSessions();
+        TaskRun finished = ledger.finish(run.id(), outcome(RunState.SUCCEEDED, 0, "done"), T0);
+        endLedgerSessions();
+
+        assertEquals(RunState.SUCCEEDED, finished.state());
+        assertEquals(java.util.Optional.of(finished), ledger.latestRun("web"));
+    }
+
+    @Test
+    void concurrentRecordsOfTheSameDeployMakeOneDeploy() throws Exception {
+        int helpers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(helpers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Long>> recorded = new ArrayList<>();
+            for (int i = 0; i < helpers; i++) {
+                recorded.add(pool.submit(() -> {
+                    try (Ledger own = openAgain()) {
+                        start.await();
+                        return own.recordPlan("web", key(100), Origin.STANDING, "", "rev-1", PLAN).id();
+                    }
+                }));
+            }
+            start.countDown();
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            for (Future<Long> id : recorded) {
+                ids.add(id.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(1, ids.size());
+            assertEquals(PLAN, ledger.planOf(ids.iterator().next()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aServerStoppedWhileInUseGivesAnErrorNamingIt() {
         try (PostgresServer own = PostgresServer.start()) {
             own.sql("CREATE ROLE ledger LOGIN", "CREATE DATABASE lost OWNER ledger");
@@ -193,6 +233,17 @@ class PostgresLedgerTest extends LedgerContract {
             }
         }
         return values;
+    }
+
+    /** Ends the ledger's sessions from the server's side, as a restart or an idle timeout would. */
+    private void endLedgerSessions() throws Exception {
+        String sessions = "FROM pg_stat_activity WHERE datname = '" + database + "' AND usename = 'ledger'";
+        server.sql("SELECT pg_terminate_backend(pid) " + sessions);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!column("postgres", "SELECT COUNT(*) " + sessions).equals(List.of("0"))) {
+            assertTrue(System.nanoTime() < deadline, "the server did not end the ledger's session");
+            Thread.sleep(20);
+        }
     }
 
     private static void execute(String database, String sql) throws SQLException {

@@ -354,6 +354,7 @@ class SqliteLedgerTest extends LedgerContract {
         statements.put(RunRows.LAST_ATTEMPT, new Object[] {1, "release"});
         statements.put(RunRows.RUNNING_OF_APP, new Object[] {"web"});
         statements.put(RunRows.LATEST_OF_APP, new Object[] {"web"});
+        statements.put(RunRows.LATEST_RELEASE_OF_APP, new Object[] {"web"});
         statements.put(RunRows.OUTPUT_TAIL, new Object[] {1});
         statements.put(RunRows.OUTPUT_BYTES, new Object[] {1});
         statements.put(EventRows.OF_APP, new Object[] {"web", 5});
@@ -369,6 +370,8 @@ class SqliteLedgerTest extends LedgerContract {
                 plans.get(RunRows.LATEST_OF_APP).toString());
         assertTrue(plans.get(RunRows.RUNNING_OF_APP).stream().anyMatch(step -> step.contains("runs_running_by_app")),
                 plans.get(RunRows.RUNNING_OF_APP).toString());
+        assertTrue(plans.get(RunRows.LATEST_RELEASE_OF_APP).stream().anyMatch(step -> step.contains("runs_release_by_app")),
+                plans.get(RunRows.LATEST_RELEASE_OF_APP).toString());
     }
 
     @Test
