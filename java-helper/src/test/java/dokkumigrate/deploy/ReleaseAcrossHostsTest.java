@@ -170,8 +170,16 @@ class ReleaseAcrossHostsTest {
         assertTrue(hostB.output().contains("Not running the release task of " + app + ": the release of revision rev1 "
                 + "already ran on host-a"), hostB.output());
         assertEquals(RunState.SUCCEEDED, hostB.run(onB, Phase.PREDEPLOY).state());
-        // what host-a recorded, host-b reads: one ledger
+        // what host-b recorded, host-a reads: one ledger
         assertEquals(RunState.SKIPPED, hostA.run(onB, Phase.RELEASE).state());
+
+        // a third host finds host-b's skipped run newest: its own names host-a's run too
+        try (Host hostC = new Host("host-c")) {
+            Deploy onC = hostC.build("rev1", releaseAndPredeploy());
+            assertEquals(Release.Result.PROCEED, hostC.release(onC));
+            assertEquals(skipped.detail(), hostC.run(onC, Phase.RELEASE).detail());
+        }
+        assertEquals(1, releases(), marked().toString());
     }
 
     @Test
