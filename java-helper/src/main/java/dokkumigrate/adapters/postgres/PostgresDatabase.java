@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The ledger's PostgreSQL database: one connection (through {@link PostgresConnector}, so the
@@ -90,11 +92,24 @@ final class PostgresDatabase implements Transactions, AutoCloseable {
         });
     }
 
-    /** PostgreSQL has no one-word verdict: "ok" when the schema is at this helper's version. */
+    /**
+     * PostgreSQL checks its own pages; what is left to check here is that the schema is the one this
+     * helper expects: "ok", or what is wrong (a version other than this helper's, a table missing).
+     */
     String integrityCheck() {
-        int version = schemaVersion();
-        return version == PostgresSchema.latestVersion() ? "ok"
-                : "schema version " + version + ", expected " + PostgresSchema.latestVersion();
+        return query("check the ledger's schema", c -> {
+            List<String> problems = new ArrayList<>();
+            int version = versionOf(c);
+            if (version != PostgresSchema.latestVersion()) {
+                problems.add("schema version " + version + ", expected " + PostgresSchema.latestVersion());
+            }
+            for (String table : PostgresSchema.TABLES) {
+                if (!Jdbc.first(c, "SELECT to_regclass(?) IS NOT NULL", rs -> rs.getBoolean(1), table).orElse(false)) {
+                    problems.add("table " + table + " is missing");
+                }
+            }
+            return problems.isEmpty() ? "ok" : String.join("\n", problems);
+        });
     }
 
     /*

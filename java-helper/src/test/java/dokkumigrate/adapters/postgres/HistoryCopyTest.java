@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dokkumigrate.adapters.sqlite.OldLedgers;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.applied.AppliedMigration;
 import dokkumigrate.ledger.Deploy;
@@ -185,6 +186,29 @@ class HistoryCopyTest {
                 + "0 rows were there already", HistoryCopy.copy(file, "host-a", postgres).describe());
         assertEquals("copied 0 deploys, 0 runs, 0 events, 0 notifications, 0 applied migrations, 0 taken copies; "
                 + "9 rows were there already", HistoryCopy.copy(file, "host-a", postgres).describe());
+    }
+
+    @Test
+    void aLedgerOfTheFirstSchemaVersionIsCopiedAsItIs() throws Exception {
+        Path file = dir.resolve("v1.db");
+        OldLedgers.create(file, 1,
+                "INSERT INTO deploys (id, app, deploy_key, dokku_pid, origin, created_at) "
+                        + "VALUES (7, 'web', '100@boot:1', 100, 'extracted', 1000)",
+                "INSERT INTO tasks (deploy_id, phase, command) VALUES (7, 'release', 'migrate')",
+                "INSERT INTO runs (deploy_id, app, phase, command, state, attempt, started_at, host) "
+                        + "VALUES (7, 'web', 'release', 'migrate', 'succeeded', 1, 1000, 'host-a')",
+                "INSERT INTO events (app, kind, at) VALUES ('web', 'restart', 1000)");
+        byte[] before = Files.readAllBytes(file);
+
+        HistoryCopy.Counts counts = HistoryCopy.copy(file, "host-a", postgres);
+
+        assertEquals(Map.of("deploys", 1, "runs", 1, "events", 1, "notifications", 0, "applied_migrations", 0,
+                "taken_copies", 0), counts.copied());
+        Deploy copied = postgres.latestExtracted("web").orElseThrow();
+        assertEquals("", copied.revision(), "a ledger from before revisions knows none");
+        assertEquals(Plan.of(new Task(Phase.RELEASE, "migrate")), postgres.planOf(copied.id()));
+        assertEquals(RunState.SUCCEEDED, postgres.latestReleaseRun("web").orElseThrow().state());
+        assertArrayEquals(before, Files.readAllBytes(file), "the old file is read, never upgraded");
     }
 
     @Test

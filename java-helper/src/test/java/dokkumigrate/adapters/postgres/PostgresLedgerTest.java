@@ -86,6 +86,13 @@ class PostgresLedgerTest extends LedgerContract {
     }
 
     @Test
+    void theIntegrityCheckNamesAMissingTable() throws Exception {
+        execute(database, "DROP TABLE notifications");
+
+        assertEquals("table notifications is missing", ledger.integrityCheck());
+    }
+
+    @Test
     void hostsOpeningANewLedgerAtOnceCreateTheSchemaOnce() throws Exception {
         String fresh = newDatabase();
         int openers = 6;
@@ -121,6 +128,24 @@ class PostgresLedgerTest extends LedgerContract {
         assertTrue(refused.getMessage().contains("schema version 99, newer than this helper knows"), refused.getMessage());
         assertTrue(refused.getMessage().contains("127.0.0.1:" + server.port() + "/" + database), refused.getMessage());
         assertEquals(List.of("1", "99"), column(database, "SELECT version FROM schema_version ORDER BY version"));
+    }
+
+    @Test
+    void aUserThatMayNotCreateTheTablesIsToldWhatToGrant() {
+        server.sql("CREATE DATABASE not_owned", "REVOKE CREATE ON DATABASE not_owned FROM PUBLIC");
+        try (Connection c = server.connect("not_owned"); Statement s = c.createStatement()) {
+            s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        LedgerException refused = assertThrows(LedgerException.class,
+                () -> PostgresLedger.open(connector(server, "not_owned")));
+
+        assertTrue(refused.getMessage().contains("PostgreSQL at 127.0.0.1:" + server.port() + "/not_owned (user ledger)"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("Grant user ledger the right to create tables in database not_owned"),
+                refused.getMessage());
     }
 
     // ---- two hosts at once ----

@@ -112,6 +112,19 @@ class SqliteLedgerTest extends LedgerContract {
     }
 
     @Test
+    void aLedgerOfSchemaVersion4GainsTheRevisionColumnWithItsDeploysUnknown() throws Exception {
+        Path old = dir.resolve("v4.db");
+        OldLedgers.create(old, 4, "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, created_at) "
+                + "VALUES ('web', '100@boot:1', 100, 'extracted', 0)");
+
+        try (SqliteLedger upgraded = SqliteLedger.open(old, BUSY)) {
+            assertEquals(Schema.MIGRATIONS.size(), upgraded.schemaVersion());
+            assertEquals("", upgraded.latestExtracted("web").orElseThrow().revision());
+            assertEquals("rev-2", upgraded.recordPlan("web", key(101), Origin.EXTRACTED, "", "rev-2", PLAN).revision());
+        }
+    }
+
+    @Test
     void aLedgerFromANewerHelperIsRefusedAndLeftAsItIs() throws Exception {
         ledger.close();
         execute("PRAGMA user_version = 99");
