@@ -126,6 +126,33 @@ class LedgerUrlSettingTest {
     }
 
     @Test
+    void aWrongPasswordSavesNothingAndNamesThePasswordFileLine() throws Exception {
+        server.createPasswordUser("secured", "right-horse-battery");
+        Path pgpass = dir.resolve("pgpass");
+        Files.writeString(pgpass, "127.0.0.1:" + server.port() + ":secured:secured:wrong-horse\n");
+        Files.setPosixFilePermissions(pgpass, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String before = System.getProperty("org.postgresql.pgpassfile");
+        System.setProperty("org.postgresql.pgpassfile", pgpass.toString());
+        try {
+            CommandHost.Result result = host.run("set", "--global", "ledger-url", server.url("secured", "secured"));
+
+            assertEquals(1, result.exitCode(), result.toString());
+            assertTrue(result.stderr().startsWith(" !     PostgreSQL at 127.0.0.1:" + server.port() + " refused the "
+                    + "password of user secured. Check the line 127.0.0.1:" + server.port() + ":secured:secured:PASSWORD"),
+                    result.stderr());
+            assertTrue(result.stderr().contains("Nothing was saved"), result.stderr());
+            assertFalse(result.toString().contains("wrong-horse"), result.toString());
+            assertEquals(List.of(), host.propertyFiles());
+        } finally {
+            if (before == null) {
+                System.clearProperty("org.postgresql.pgpassfile");
+            } else {
+                System.setProperty("org.postgresql.pgpassfile", before);
+            }
+        }
+    }
+
+    @Test
     void aUrlWithAPasswordOrAnAppsValueIsRefusedWithoutQuotingIt() {
         CommandHost.Result withPassword = host.run("set", "--global", "ledger-url",
                 "postgresql://ledger:hunter2@127.0.0.1:" + server.port() + "/ledger");
