@@ -100,7 +100,9 @@ public final class Takeover {
                     + ", then deploy again.", undo);
         }
         try {
-            ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, Plan.EMPTY);
+            Deploy deploy = ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, Plan.EMPTY);
+            // Dokku runs the tasks of this deploy: a later hand-back must not find them taken out of it
+            ledger.get().recordTakenCopies(deploy.id(), TakenCopies.untouched(procfile, appJson));
         } catch (RuntimeException notRecorded) {
             cause.addSuppressed(notRecorded);
         }
