@@ -24,6 +24,13 @@ final class TakenCopies {
                 new TakenCopy(Phase.Source.APP_JSON, bytes(appJson), bytes(appJsonLeft)));
     }
 
+    /** The copies of a deploy whose tasks were left to Dokku after all: nothing was taken out. */
+    static List<TakenCopy> untouched(Optional<String> procfile, Optional<String> appJson) {
+        return List.of(
+                new TakenCopy(Phase.Source.PROCFILE, bytes(procfile), bytes(procfile)),
+                new TakenCopy(Phase.Source.APP_JSON, bytes(appJson), bytes(appJson)));
+    }
+
     static Optional<byte[]> bytes(Optional<String> text) {
         return text.map(t -> t.getBytes(StandardCharsets.UTF_8));
     }

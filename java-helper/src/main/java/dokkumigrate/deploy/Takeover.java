@@ -103,7 +103,9 @@ public final class Takeover {
                     + ", then deploy again.", undo);
         }
         try {
-            ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, revision, Plan.EMPTY);
+            Deploy deploy = ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, revision, Plan.EMPTY);
+            // Dokku runs the tasks of this deploy: a later hand-back must not find them taken out of it
+            ledger.get().recordTakenCopies(deploy.id(), TakenCopies.untouched(procfile, appJson));
         } catch (RuntimeException notRecorded) {
             cause.addSuppressed(notRecorded);
         }

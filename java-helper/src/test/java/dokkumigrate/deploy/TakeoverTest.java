@@ -11,6 +11,7 @@ import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.TakenCopy;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.platform.DeployCopies;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +141,12 @@ class TakeoverTest {
         assertFalse(Files.exists(procfile.resolveSibling(procfile.getFileName() + ".missing")));
         long deployId = ledger.findDeploy("shop", KEY).orElseThrow().id();
         assertTrue(ledger.planOf(deployId).isEmpty(), "the plan that Dokku now runs is not left as planned");
+        for (Phase.Source file : Phase.Source.values()) {
+            List<TakenCopy.Recorded> recorded = ledger.takenCopies("shop", file, 1);
+            assertEquals(1, recorded.size(), file + " copy recorded");
+            assertEquals(deployId, recorded.get(0).deployId());
+            assertFalse(recorded.get(0).copy().changed(), file + ": recorded as untouched, since Dokku runs the tasks");
+        }
     }
 
     @Test

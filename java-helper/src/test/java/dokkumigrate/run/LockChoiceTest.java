@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.dokku.PropertyFileStore;
+import dokkumigrate.platform.InvalidSetting;
 import dokkumigrate.platform.Setting;
 import java.nio.file.Path;
 import java.util.List;
@@ -144,6 +145,7 @@ class LockChoiceTest {
         }
         PropertyFileStore store = new PropertyFileStore(dir);
         store.store(Optional.of("web"), Setting.LOCK_BY, "not valid!");
-        assertThrows(IllegalStateException.class, () -> store.lockChoice("web", Map::of));
+        InvalidSetting invalid = assertThrows(InvalidSetting.class, () -> store.lockChoice("web", Map::of));
+        assertTrue(invalid.getMessage().contains("lock-by"), invalid.getMessage());
     }
 }

@@ -163,7 +163,7 @@ class DokkuEnvironmentTest {
 
     @Test
     void withoutDokkuPidThereIsNoDeployKey() {
-        IllegalStateException missing = assertThrows(IllegalStateException.class,
+        PlugnPlatform.PlatformException missing = assertThrows(PlugnPlatform.PlatformException.class,
                 () -> DokkuEnvironment.from(Map.of()).deployKey());
 
         assertTrue(missing.getMessage().contains("DOKKU_PID"), missing.getMessage());
