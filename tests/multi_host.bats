@@ -187,3 +187,240 @@ property_file() {
   assert_success
   assert_output --regexp $'^succeeded\thost-b\t'
 }
+
+# ---------------------------------------------------------------- one PostgreSQL, two hosts
+
+@test "the same revision pushed to both hosts at once: the release runs once, both deploys succeed, both hosts show it and who ran it" {
+  local app="same$TEST_ID" source pid_a pid_b rc_a=0 rc_b=0 ran
+  use_database
+  create_app "$app" host-a host-b
+  source="$(app_source "$app" "/app/bin/rel-task mark $app")"
+  push_in_background host-a "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.a.out"
+  pid_a=$PUSH_PID
+  push_in_background host-b "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.b.out"
+  pid_b=$PUSH_PID
+  wait "$pid_a" || rc_a=$?
+  wait "$pid_b" || rc_b=$?
+  echo "host-a: rc $rc_a" && cat "$MH_DIR/$app.a.out"
+  echo "host-b: rc $rc_b" && cat "$MH_DIR/$app.b.out"
+  assert_equal "$rc_a" 0
+  assert_equal "$rc_b" 0
+
+  # the release task's container ran once in all; the predeploy once on each host (its own image)
+  assert_equal "$(lines_of "$TASKS/log" "^run $app")" 1
+  assert_equal "$(lines_of "$TASKS/log" "^predeploy $app")" 2
+  run runs_of host-a "$app" release
+  assert_success
+  ran="$(grep -o $'^succeeded\thost-[ab]' <<<"$output" | cut -f2)"
+  assert_equal "$(wc -l <<<"$ran")" 1
+  assert_line --regexp $'^skipped\thost-[ab]\t.*already ran on '"$ran"
+  local on_a="$output"
+  run runs_of host-b "$app" release
+  assert_success
+  assert_equal "$output" "$on_a"
+}
+
+@test "8 apps of one lock group deploying at once across both hosts: no two task intervals overlap" {
+  local group="g$TEST_ID" apps=() hosts=() app i host pids=() pid rc=0 previous_end=0 overlaps=0 start end opener
+  use_database
+  TIMES="$MH_DIR/times-$TEST_ID"
+  mkdir -p "$TIMES"
+  chmod 0777 "$TIMES"
+  for i in $(seq 1 8); do
+    app="lg$i$TEST_ID"
+    apps+=("$app")
+    host="host-a"
+    [[ $((i % 2)) -eq 0 ]] && host="host-b"
+    hosts+=("$host")
+    run mh-dokku "$host" apps:create "$app"
+    assert_success
+    run mh-dokku "$host" docker-options:add "$app" deploy "-v $TIMES:/tasks"
+    assert_success
+    run mh-dokku "$host" migrate:set "$app" lock-group "$group"
+    assert_success
+  done
+  # the first task to hold the lock stays in /tasks/closed until a push says it waits for the group
+  # lock (at most two minutes), so the waiting is an event the test arranges, not a race
+  touch "$TIMES/closed"
+  (
+    wait_for 120 bash -c "grep -qs 'Waiting for the group.$group lock' '$TIMES'/*.out"
+    rm -f "$TIMES/closed"
+  ) 3>&- &
+  opener=$!
+  for i in "${!apps[@]}"; do
+    push_in_background "${hosts[$i]}" "${apps[$i]}" "$(app_source "${apps[$i]}" "/app/bin/rel-task times ${apps[$i]} 1")" \
+      "rev$TEST_ID" "$TIMES/${apps[$i]}.out"
+    pids+=("$PUSH_PID")
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || rc=$?
+  done
+  wait "$opener" || true
+  assert_equal "$rc" 0
+
+  run sort -k2,2n "$TIMES/times"
+  assert_equal "${#lines[@]}" 8
+  for i in "${!lines[@]}"; do
+    read -r app start end <<<"${lines[$i]}"
+    if awk -v s="$start" -v e="$previous_end" 'BEGIN { exit !(s < e) }'; then
+      overlaps=$((overlaps + 1))
+    fi
+    previous_end="$(awk -v a="$previous_end" -v b="$end" 'BEGIN { print (b > a ? b : a) }')"
+  done
+  echo "tasks: ${lines[*]}"
+  assert_equal "$overlaps" 0
+  run grep -l "Waiting for the group.$group lock" "$TIMES"/*.out
+  assert [ "${#lines[@]}" -ge 1 ]
+}
+
+@test "one host's helper killed with SIGKILL mid-task: the other host's deploy goes on once its session is gone, the run is interrupted naming the dead host" {
+  local app="kill$TEST_ID" source pid_a pid_b helper rc_b=0
+  use_database
+  create_app "$app" host-a host-b
+  source="$(app_source "$app" "/app/bin/rel-task hold $app")"
+  touch "$TASKS/hold"
+  push_in_background host-a "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.a.out"
+  pid_a=$PUSH_PID
+  wait_for 300 has_line "$TASKS/log" "^start $app"
+  push_in_background host-b "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.b.out"
+  pid_b=$PUSH_PID
+  # host-b's helper waits for the app's lock that host-a's session holds
+  wait_for 300 grep -qs "Waiting for the app.$app lock" "$MH_DIR/$app.b.out"
+  helper="$(mh-helper-pids host-a)"
+  assert_equal "$(wc -w <<<"$helper")" 1
+  kill -KILL "$helper"
+  wait "$pid_a" || true
+  # host-a's task container is an orphan now: let it end, as a real one would run to its end
+  rm -f "$TASKS/hold"
+  wait "$pid_b" || rc_b=$?
+  cat "$MH_DIR/$app.b.out"
+  assert_equal "$rc_b" 0
+
+  assert_equal "$(lines_of "$TASKS/log" "^start $app")" 2
+  run runs_of host-b "$app" release
+  assert_success
+  assert_line --index 0 --regexp $'^interrupted\thost-a\t.*host-a'
+  assert_line --index 0 --partial "$helper"
+  assert_line --index 1 --regexp $'^succeeded\thost-b\t'
+}
+
+@test "PostgreSQL stopped before a deploy, then during a task, then started again: each deploy stops naming the server; the next records what is known" {
+  local app="down$TEST_ID" source scheduled pid_a rc=0
+  use_database
+  create_app "$app" host-a
+  source="$(app_source "$app" "/app/bin/rel-task hold $app")"
+
+  # stopped before the deploy: no task and no container
+  mh-pg-stop
+  scheduled="$(wc -l <"$(mh-lib-root host-a)/harness/scheduled.log")"
+  run mh-dokku host-a harness:push "$app" "$source" "rev1$TEST_ID"
+  assert_failure
+  assert_output --partial "127.0.0.1:$MH_PG_PORT"
+  assert_output --regexp ' !     '
+  assert_equal "$(lines_of "$TASKS/log" "^start $app")" 0
+  assert_equal "$(wc -l <"$(mh-lib-root host-a)/harness/scheduled.log")" "$scheduled"
+  run mh-run host-a docker container ls -aq --filter "label=com.dokku.app-name=$app" --filter "label=com.dokku.migrate.run-id"
+  assert_output ""
+
+  # stopped while the task runs: the deploy fails naming the server, the output stays in the local log
+  mh-pg-restart
+  touch "$TASKS/hold"
+  push_in_background host-a "$app" "$source" "rev2$TEST_ID" "$MH_DIR/$app.out"
+  pid_a=$PUSH_PID
+  wait_for 300 has_line "$TASKS/log" "^start $app"
+  mh-pg-stop
+  rm -f "$TASKS/hold"
+  wait "$pid_a" || rc=$?
+  cat "$MH_DIR/$app.out"
+  refute [ "$rc" -eq 0 ]
+  run grep -c "127.0.0.1:$MH_PG_PORT" "$MH_DIR/$app.out"
+  refute_output "0"
+  run grep -rl "rel-task: $app holding" "$(mh-lib-root host-a)/data/migrate/logs"
+  assert_success
+
+  # started again: the next deploy works, the lost run is recorded interrupted, the new one succeeded
+  mh-pg-restart
+  run mh-dokku host-a harness:push "$app" "$(app_source "$app" "/app/bin/rel-task mark $app")" "rev3$TEST_ID"
+  assert_success
+  run runs_of host-a "$app" release
+  assert_success
+  assert_line --index 0 --regexp $'^interrupted\thost-a\t'
+  assert_line --index 1 --regexp $'^succeeded\thost-a\t'
+}
+
+@test "migrate:set refuses a bad URL, a wrong password, a missing database and a URL with a password, and saves nothing" {
+  local url
+  run mh-dokku host-a migrate:set --global ledger-url
+  assert_success
+  assert_file_not_exists "$(property_file host-a)"
+
+  run mh-dokku host-a migrate:set --global ledger-url "mysql://$MH_PG_ROLE@127.0.0.1:$MH_PG_PORT/$MH_PG_DB"
+  assert_failure
+  assert_output --regexp '^ !     '
+  assert_file_not_exists "$(property_file host-a)"
+
+  run mh-dokku host-a migrate:set --global ledger-url "postgresql://$MH_PG_ROLE:sekrit$TEST_ID@127.0.0.1:$MH_PG_PORT/$MH_PG_DB"
+  assert_failure
+  assert_output --partial ".pgpass"
+  refute_output --partial "sekrit$TEST_ID"
+  assert_file_not_exists "$(property_file host-a)"
+
+  mh-pgpass host-a "wrong$TEST_ID"
+  run mh-dokku host-a migrate:set --global ledger-url "$(mh-pg-url)"
+  mh-pgpass host-a
+  assert_failure
+  assert_output --partial "127.0.0.1:$MH_PG_PORT"
+  assert_output --partial "password"
+  refute_output --partial "wrong$TEST_ID"
+  assert_file_not_exists "$(property_file host-a)"
+
+  url="$(mh-pg-url "missing$TEST_ID")"
+  run mh-dokku host-a migrate:set --global ledger-url "$url"
+  assert_failure
+  assert_output --partial "missing$TEST_ID"
+  assert_file_not_exists "$(property_file host-a)"
+  run mh-psql postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = 'missing$TEST_ID'"
+  assert_output "0"
+
+  # the right one is taken: the refusals above were for their own reasons
+  DB="db_$TEST_ID"
+  mh-psql postgres -qc "CREATE DATABASE $DB OWNER $MH_PG_ROLE"
+  run mh-dokku host-a migrate:set --global ledger-url "$(mh-pg-url "$DB")"
+  assert_success
+  assert_equal "$(cat "$(property_file host-a)")" "$(mh-pg-url "$DB")"
+}
+
+@test "the SQLite history is copied into PostgreSQL when ledger-url is set, and a second copy adds nothing" {
+  local app="copy$TEST_ID" ledger local_runs local_deploys i
+  run mh-dokku host-a migrate:set --global ledger-url
+  assert_success
+  create_app "$app" host-a
+  for i in 1 2; do
+    run mh-dokku host-a harness:push "$app" "$(app_source "$app" "/app/bin/rel-task mark $app")" "rev$i$TEST_ID"
+    assert_success
+  done
+  ledger="$(mh-lib-root host-a)/data/migrate/ledger.db"
+  local_runs="$(sqlite3 "$ledger" "SELECT count(*) FROM runs WHERE app = '$app'")"
+  local_deploys="$(sqlite3 "$ledger" "SELECT count(*) FROM deploys WHERE app = '$app'")"
+  assert_equal "$local_runs" 4
+
+  DB="db_$TEST_ID"
+  mh-psql postgres -qc "CREATE DATABASE $DB OWNER $MH_PG_ROLE"
+  run mh-dokku host-a migrate:set --global ledger-url "$(mh-pg-url "$DB")"
+  assert_success
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT count(*) FROM runs WHERE app = '$app'")" "$local_runs"
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT count(*) FROM deploys WHERE app = '$app'")" "$local_deploys"
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT count(DISTINCT origin_host) FROM deploys WHERE app = '$app'")" 1
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT min(origin_host) FROM deploys WHERE app = '$app'")" host-a
+  run runs_of host-a "$app" release
+  assert_equal "${#lines[@]}" 2
+
+  # back to SQLite and again to the same database: nothing new, nothing lost, the file kept
+  run mh-dokku host-a migrate:set --global ledger-url
+  assert_success
+  run mh-dokku host-a migrate:set --global ledger-url "$(mh-pg-url "$DB")"
+  assert_success
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT count(*) FROM runs WHERE app = '$app'")" "$local_runs"
+  assert_equal "$(mh-psql "$DB" -Atc "SELECT count(*) FROM deploys WHERE app = '$app'")" "$local_deploys"
+  assert_equal "$(sqlite3 "$ledger" "SELECT count(*) FROM runs WHERE app = '$app'")" "$local_runs"
+}
