@@ -179,7 +179,7 @@ helper_args() {
   assert_output --partial " !     Fix the plugin with: sudo dokku plugin:install"
 }
 
-@test "post-extract: a helper that marked the deploy, or refused its Procfile or app.json (65), fails the deploy" {
+@test "post-extract: a helper that marked the deploy, refused its Procfile or app.json (65), or found no shared ledger (69), fails the deploy" {
   deploy_env
   local mark="$HOST_ROOT/lib/data/migrate/takeovers/my-app/4242"
   FAKE_JAVA_EXIT=1 FAKE_JAVA_TOUCH="$mark" run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
@@ -187,6 +187,9 @@ helper_args() {
   refute_output --partial "Dokku's own runner"
   FAKE_JAVA_EXIT=65 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
   assert_equal "$status" 65
+  refute_output --partial "Dokku's own runner"
+  FAKE_JAVA_EXIT=69 run "$REPO_ROOT/post-extract" my-app /tmp/dokku-1-work
+  assert_equal "$status" 69
   refute_output --partial "Dokku's own runner"
   # a mark left by an earlier process with the same pid does not count
   touch "$mark"

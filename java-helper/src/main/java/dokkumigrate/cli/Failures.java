@@ -6,6 +6,7 @@ import dokkumigrate.deploy.DeployFailure;
 import dokkumigrate.deploy.InvalidTaskFiles;
 import dokkumigrate.deploy.Refused;
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.LedgerUnreachable;
 import dokkumigrate.output.Console;
 import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.platform.InvalidSetting;
@@ -52,6 +53,9 @@ final class Failures {
         if (trace) {
             e.printStackTrace(err);
         }
-        return e instanceof InvalidTaskFiles ? InvalidTaskFiles.EXIT_CODE : 1;
+        if (e instanceof InvalidTaskFiles) {
+            return InvalidTaskFiles.EXIT_CODE;
+        }
+        return e instanceof LedgerUnreachable ? LedgerUnreachable.EXIT_CODE : 1;
     }
 }

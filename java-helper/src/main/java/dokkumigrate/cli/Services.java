@@ -11,6 +11,8 @@ import dokkumigrate.adapters.dokku.PropertyFileStore;
 import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.adapters.postgres.PostgresBackend;
+import dokkumigrate.adapters.postgres.PostgresConnector;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.AppRecords;
 import dokkumigrate.deploy.Doctor;
@@ -39,22 +41,36 @@ import dokkumigrate.deploy.RunLogs;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
 import dokkumigrate.platform.DeployCopies;
+import dokkumigrate.platform.InvalidSetting;
+import dokkumigrate.platform.LedgerUrl;
+import dokkumigrate.platform.Setting;
 import dokkumigrate.platform.Platform;
 import dokkumigrate.platform.StandingFiles;
 import dokkumigrate.run.TaskLocks;
 import dokkumigrate.run.TaskRunner;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The composition root: builds the adapters from Dokku's environment, each on first use, so a
  * command that needs no Docker never starts one and one that needs no ledger never opens it.
+ *
+ * <p>The ledger and the task locks are this host's SQLite file and file locks, or, when the global
+ * {@code ledger-url} is set, the PostgreSQL ledger and advisory locks that several hosts share. A
+ * shared ledger that cannot be reached stops whatever needs it ({@link dokkumigrate.ledger.LedgerUnreachable}):
+ * never a fallback to the SQLite file, which would let two hosts run one task. A host on SQLite
+ * loads no class of the PostgreSQL driver.
  */
 public final class Services implements AutoCloseable {
     private final DokkuEnvironment environment;
     private final Console console;
     private final ProcessRunner processes = new ProcessRunner();
     private final InFlight inFlight = new InFlight();
-    private SqliteLedger ledger;
+    private SqliteLedger sqlite;
+    private Ledger ledger;
+    private TaskLocks locks;
+    private AutoCloseable shared;
+    private Optional<LedgerUrl> ledgerUrl;
     private Helper helper;
     private PlugnPlatform platform;
     private ImageInspections inspections;
@@ -74,16 +90,62 @@ public final class Services implements AutoCloseable {
         return console;
     }
 
-    public Ledger ledger() {
-        return sqliteLedger();
-    }
-
-    /** The ledger as the SQLite file it is, for install's integrity check and schema version. */
-    public synchronized SqliteLedger sqliteLedger() {
+    /** The ledger in force: the shared one when ledger-url is set, else this host's SQLite file. */
+    public synchronized Ledger ledger() {
         if (ledger == null) {
-            ledger = SqliteLedger.open(environment.ledgerPath(), busyTimeout());
+            openBackend();
         }
         return ledger;
+    }
+
+    /**
+     * This host's SQLite ledger, whatever the ledger-url: for install's integrity check and schema
+     * version, and as the history migrate:set copies into a shared ledger.
+     */
+    public synchronized SqliteLedger sqliteLedger() {
+        if (sqlite == null) {
+            sqlite = SqliteLedger.open(environment.ledgerPath(), busyTimeout());
+        }
+        return sqlite;
+    }
+
+    /**
+     * The global ledger-url in force, when set.
+     *
+     * @throws InvalidSetting when the stored value is one migrate:set would refuse (a file edited by hand)
+     */
+    public synchronized Optional<LedgerUrl> ledgerUrl() {
+        if (ledgerUrl == null) {
+            String value = properties().stored(Optional.empty(), Setting.LEDGER_URL).orElse("");
+            ledgerUrl = value.isEmpty() ? Optional.empty() : Optional.of(LedgerUrl.parse(value).orElseThrow(
+                    () -> new InvalidSetting("The global migrate property ledger-url is not valid: "
+                            + LedgerUrl.problem(value).orElse("") + ". Set it again with: dokku migrate:set --global "
+                            + "ledger-url URL (an empty value goes back to this host's SQLite ledger)")));
+        }
+        return ledgerUrl;
+    }
+
+    /** The ledger and locks in force, opened together (a shared ledger's server is asked once, here). */
+    private void openBackend() {
+        Optional<LedgerUrl> url = ledgerUrl();
+        if (url.isEmpty()) {
+            ledger = sqliteLedger();
+            locks = new FileTaskLocks(environment.lockDir());
+            return;
+        }
+        PostgresBackend backend = PostgresBackend.open(url.get(), helper().host());
+        shared = backend;
+        ledger = backend.ledger();
+        locks = backend.locks();
+    }
+
+    /**
+     * {@code sqlite}, or whether the ledger-url's server answers: {@code answers}, or
+     * {@code unreachable: WHY} (for migrate:report).
+     */
+    public String ledgerState() {
+        return ledgerUrl().map(url -> new PostgresConnector(url).problem().map(why -> "unreachable: " + why)
+                .orElse("answers")).orElse("sqlite");
     }
 
     public synchronized TaskRunner runner() {
@@ -106,8 +168,17 @@ public final class Services implements AutoCloseable {
         return inspections;
     }
 
-    public TaskLocks locks() {
-        return new FileTaskLocks(environment.lockDir());
+    /** The task locks in force: this host's lock files, or the shared ledger's advisory locks. */
+    public synchronized TaskLocks locks() {
+        if (locks == null) {
+            if (ledgerUrl().isEmpty()) {
+                // a command that needs only the locks opens no ledger
+                locks = new FileTaskLocks(environment.lockDir());
+            } else {
+                openBackend();
+            }
+        }
+        return locks;
     }
 
     public PropertyFileStore properties() {
@@ -190,7 +261,7 @@ public final class Services implements AutoCloseable {
     // The use cases, each built with what it needs: the commands and triggers call these, not the adapters.
 
     public Doctor doctor() {
-        return new Doctor(this::ledger, properties(), locks(), runner(), platform(), helper(), bootMigrationScanner());
+        return new Doctor(this::ledger, properties(), this::locks, runner(), platform(), helper(), bootMigrationScanner());
     }
 
     public MigrationHistory migrationHistory() {
@@ -206,7 +277,8 @@ public final class Services implements AutoCloseable {
     }
 
     public MigrateReport migrateReport() {
-        return new MigrateReport(properties(), ledger(), locks(), platform(), dockerAccess().describe());
+        return new MigrateReport(properties(), this::ledger, this::locks, platform(), dockerAccess().describe(),
+                this::ledgerState);
     }
 
     public StatusReport statusReport() {
@@ -271,9 +343,23 @@ public final class Services implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (ledger != null) {
-            ledger.close();
-            ledger = null;
+        RuntimeException failure = null;
+        if (shared != null) {
+            try {
+                shared.close();
+            } catch (Exception e) {
+                failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+            }
+            shared = null;
+        }
+        if (sqlite != null) {
+            sqlite.close();
+            sqlite = null;
+        }
+        ledger = null;
+        locks = null;
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -26,7 +26,10 @@ import picocli.CommandLine.Parameters;
                 + "output-limit (bytes of output kept in the ledger, default 1048576), keep-runs (runs kept per "
                 + "app, default 1000), notify-url (an http(s) URL each finished task run is POSTed to as JSON; a "
                 + "secret, shown only as scheme and host), notify-on (failure|always|never, default failure), "
-                + "notify-lines (output lines sent, 0 to 1000, default 20).",
+                + "notify-lines (output lines sent, 0 to 1000, default 20), ledger-url (global only: "
+                + "postgresql://USER@HOST:PORT/DATABASE, the ledger and locks several hosts share; the password "
+                + "comes from ~/.pgpass, never the URL; saved once the server answered, the schema is in place and "
+                + "this host's history is copied; empty: this host's SQLite ledger).",
                 "A VALUE of - for notify-url reads the URL from the first line of stdin, so it never shows in a "
                 + "process list: echo \"$URL\" | dokku migrate:set APP notify-url -",
                 "Setting enabled to false hands the app's release and predeploy tasks back to Dokku's own runner: "
@@ -62,7 +65,7 @@ final class SetCommand extends OperatorCommand {
         if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
             value = firstLine(System.in);
         }
-        SettingsUpdate.validate(key, value);
+        SettingsUpdate.validate(app, key, value);
         TaskOwnership ownership = services.taskOwnership();
         boolean enabling = key.equals(Setting.ENABLED.key());
         Map<String, Boolean> before = enabling

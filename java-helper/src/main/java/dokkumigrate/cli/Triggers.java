@@ -126,7 +126,7 @@ final class Triggers {
         if (!rev.isEmpty()) {
             trigger = (trigger.isEmpty() ? "" : trigger + " ") + "rev=" + rev;
         }
-        services.takeover().takeOver(app, services.environment().deployKey(), trigger);
+        services.takeover().takeOver(app, services.environment().deployKey(), trigger, rev);
         return 0;
     }
 

@@ -3,6 +3,7 @@ package dokkumigrate.deploy;
 import dokkumigrate.platform.InvalidSetting;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.LedgerUnreachable;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.output.TerminalText;
 import dokkumigrate.plan.AppJsonDocument;
@@ -10,6 +11,7 @@ import dokkumigrate.plan.ExtractionException;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.platform.Platform;
+import dokkumigrate.platform.Setting;
 import dokkumigrate.platform.Settings;
 import dokkumigrate.platform.SettingsStore;
 import dokkumigrate.run.TaskLocks;
@@ -36,13 +38,13 @@ import java.util.function.Supplier;
 public final class Doctor {
     private final Supplier<Ledger> ledger;
     private final SettingsStore settings;
-    private final TaskLocks locks;
+    private final Supplier<TaskLocks> locks;
     private final TaskRunner runner;
     private final Platform platform;
     private final Helper helper;
     private final Optional<BootMigrationScanner> bootScanner;
 
-    public Doctor(Supplier<Ledger> ledger, SettingsStore settings, TaskLocks locks, TaskRunner runner,
+    public Doctor(Supplier<Ledger> ledger, SettingsStore settings, Supplier<TaskLocks> locks, TaskRunner runner,
                   Platform platform, Helper helper, Optional<BootMigrationScanner> bootScanner) {
         this.ledger = ledger;
         this.settings = settings;
@@ -137,10 +139,19 @@ public final class Doctor {
         String integrity;
         try {
             integrity = ledger.get().integrityCheck();
+        } catch (LedgerUnreachable e) {
+            return new LedgerHealth(Check.of("ledger", title, Verdict.FAILURE, "The shared ledger (ledger-url) does "
+                    + "not answer.", List.of(e.getMessage()), "Fix what the message names; until then deploys of apps "
+                    + "with deployment tasks stop on this host (there is no fallback to its SQLite ledger)"), false);
         } catch (Ledger.LedgerException e) {
             return new LedgerHealth(Check.of("ledger", title, Verdict.FAILURE, "The ledger cannot be opened or read.",
                     List.of(e.getMessage()), "Fix the ledger as the message says; until then deploys of apps with "
                             + "deployment tasks fail"), false);
+        }
+        Optional<String> shared = settings.stored(Optional.empty(), Setting.LEDGER_URL).filter(url -> !url.isEmpty());
+        if (shared.isPresent() && integrity.equals("ok")) {
+            return new LedgerHealth(Check.ok("ledger", title, "The shared ledger answers: " + shared.get() + ".",
+                    List.of()), true);
         }
         if (integrity.equals("ok")) {
             return new LedgerHealth(Check.ok("ledger", title, "PRAGMA integrity_check found no problem.", List.of()),
@@ -173,7 +184,7 @@ public final class Doctor {
         String lockKey = lockKey(app);
         Optional<LockHolder> holder = records.lockHolder(lockKey);
         List<TaskRun> running = records.runningRuns(app);
-        if (locks.isHeld(lockKey)) {
+        if (locks.get().isHeld(lockKey)) {
             if (holder.isEmpty()) {
                 return Check.of("lock", title, Verdict.WARNING, "The " + lockKey + " lock is held by a process the "
                         + "ledger has no record of.", List.of(), "If no deploy or migrate:run is in progress, find the "

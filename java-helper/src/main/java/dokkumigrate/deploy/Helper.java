@@ -10,7 +10,10 @@ public record Helper(String host, long pid, Clock clock) {
 
     /**
      * Whether the helper process {@code pid} on {@code host} is alive. Only a process of this host
-     * can be looked at: one on another host counts as not alive, since nothing here can tell.
+     * can be looked at: one on another host counts as not alive. That is right where it is asked
+     * (under the lock the run was claimed under): hosts share runs only through a shared ledger,
+     * whose locks are PostgreSQL sessions, and a helper of another host still alive would still hold
+     * that lock through its session; the caller holding it proves that helper, or its session, gone.
      */
     public boolean isAlive(String host, long pid) {
         return host.equals(this.host) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

@@ -66,7 +66,7 @@ public final class ManualRun {
         }
         String trigger = "migrate:run" + phase.map(p -> " --phase " + p.label()).orElse("")
                 + ", tasks of deploy #" + standing.id();
-        return ledger.recordPlan(app, key, Deploy.Origin.MANUAL, trigger, plan);
+        return ledger.recordPlan(app, key, Deploy.Origin.MANUAL, trigger, standing.revision(), plan);
     }
 
     /** Runs a deploy recorded by {@link #prepare} in the app's deployed image; whether every task succeeded. */

@@ -16,13 +16,16 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What {@code migrate:report} shows, keyed by report flag as Dokku's core plugins key theirs:
  * per setting the app's value ({@code --migrate-timeout}), the global value
  * ({@code --migrate-global-timeout}) and the value in force ({@code --migrate-computed-timeout});
- * for an app also its last deploy and its lock; and how the helper reaches Docker
- * ({@code --migrate-docker-api}: the engine's socket, or the docker client and why).
+ * for an app also its last deploy and its lock; how the helper reaches Docker
+ * ({@code --migrate-docker-api}: the engine's socket, or the docker client and why); and which ledger
+ * the host uses ({@code --migrate-ledger-state}: {@code sqlite}, or whether the shared one answers).
+ * A global-only setting (ledger-url) has no app row: an app's computed value is the global one.
  */
 public final class MigrateReport {
     /** The prefix of every report flag; Dokku strips it from JSON keys. */
@@ -31,24 +34,34 @@ public final class MigrateReport {
     public static final String GLOBAL = "--global";
 
     private final SettingsStore settings;
-    private final Ledger ledger;
-    private final TaskLocks locks;
+    private final Supplier<Ledger> ledger;
+    private final Supplier<TaskLocks> locks;
     private final Platform platform;
     private final String dockerAccess;
+    private final Supplier<String> ledgerState;
+    private String ledgerStateSeen;
 
-    /** @param dockerAccess how the helper reaches Docker, e.g. {@code engine socket /var/run/docker.sock} */
-    public MigrateReport(SettingsStore settings, Ledger ledger, TaskLocks locks, Platform platform, String dockerAccess) {
+    /**
+     * @param ledger       opened only for an app's rows: the global report needs no ledger, so it shows
+     *                     a shared ledger's server that does not answer
+     * @param dockerAccess how the helper reaches Docker, e.g. {@code engine socket /var/run/docker.sock}
+     * @param ledgerState  {@code sqlite}, or whether the ledger-url's server answers: {@code answers} or
+     *                     {@code unreachable: WHY} (asked once per report)
+     */
+    public MigrateReport(SettingsStore settings, Supplier<Ledger> ledger, Supplier<TaskLocks> locks, Platform platform,
+                         String dockerAccess, Supplier<String> ledgerState) {
         this.settings = settings;
         this.ledger = ledger;
         this.locks = locks;
         this.platform = platform;
         this.dockerAccess = dockerAccess;
+        this.ledgerState = ledgerState;
     }
 
     /** The apps a report without an app covers: Dokku's apps and every app the ledger knows, sorted. */
     public List<String> apps() {
         TreeSet<String> apps = new TreeSet<>(platform.apps());
-        apps.addAll(ledger.apps());
+        apps.addAll(ledger.get().apps());
         return new ArrayList<>(apps);
     }
 
@@ -56,10 +69,11 @@ public final class MigrateReport {
     public static List<String> flags(boolean global) {
         List<String> flags = new ArrayList<>();
         flags.add(PREFIX + "docker-api");
+        flags.add(PREFIX + "ledger-state");
         for (Setting setting : Setting.values()) {
             flags.add(PREFIX + "computed-" + setting.key());
             flags.add(PREFIX + "global-" + setting.key());
-            if (!global) {
+            if (!global && !setting.globalOnly()) {
                 flags.add(PREFIX + setting.key());
             }
         }
@@ -79,11 +93,15 @@ public final class MigrateReport {
         boolean global = app.equals(GLOBAL);
         SortedMap<String, String> report = new TreeMap<>();
         report.put(PREFIX + "docker-api", dockerAccess);
+        if (ledgerStateSeen == null) {
+            ledgerStateSeen = ledgerState.get();
+        }
+        report.put(PREFIX + "ledger-state", ledgerStateSeen);
         for (Setting setting : Setting.values()) {
             Optional<String> globalValue = settings.stored(Optional.empty(), setting);
             // a secret (the notify-url) shows only its scheme and host, in every row and in --format json
             report.put(PREFIX + "global-" + setting.key(), setting.shown(globalValue.orElse("")));
-            if (global) {
+            if (global || setting.globalOnly()) {
                 report.put(PREFIX + "computed-" + setting.key(), setting.shown(globalValue.orElse(setting.defaultValue())));
             } else {
                 report.put(PREFIX + setting.key(), setting.shown(settings.stored(Optional.of(app), setting).orElse("")));
@@ -98,6 +116,7 @@ public final class MigrateReport {
     }
 
     private void putDeploy(String app, Map<String, String> report) {
+        Ledger ledger = this.ledger.get();
         Optional<Deploy> last = ledger.latestDeploy(app);
         report.put(PREFIX + "last-deploy-id", last.map(d -> Long.toString(d.id())).orElse(""));
         report.put(PREFIX + "last-deploy-origin", last.map(d -> d.origin().label()).orElse(""));
@@ -123,10 +142,10 @@ public final class MigrateReport {
             report.put(PREFIX + "lock-holder", "");
             return;
         }
-        boolean held = locks.isHeld(lockKey);
+        boolean held = locks.get().isHeld(lockKey);
         report.put(PREFIX + "lock-key", lockKey);
         report.put(PREFIX + "lock-state", held ? "held" : "free");
-        report.put(PREFIX + "lock-holder", held ? ledger.lockHolder(lockKey).map(MigrateReport::describe)
+        report.put(PREFIX + "lock-holder", held ? ledger.get().lockHolder(lockKey).map(MigrateReport::describe)
                 .orElse("unrecorded process") : "");
     }
 

@@ -55,8 +55,8 @@ public final class NotifyTest {
 
     private Deploy sampleDeploy(String app) {
         Instant now = helper.clock().instant();
-        return new Deploy(0, app, new DeployKey(0, "notify-test"), Deploy.Origin.MANUAL, "migrate:notify-test", now,
-                Optional.empty());
+        return new Deploy(0, app, new DeployKey(0, "notify-test"), Deploy.Origin.MANUAL, "migrate:notify-test", "",
+                now, Optional.empty());
     }
 
     private TaskRun sampleRun(String app) {

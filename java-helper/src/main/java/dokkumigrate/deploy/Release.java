@@ -102,10 +102,11 @@ public final class Release {
         if (recorded.isPresent()) {
             return recorded;
         }
+        // a release without a build releases the standing plan's revision again
         return ledger.latestExtracted(app)
-                .map(standing -> ledger.planOf(standing.id()))
-                .filter(plan -> !plan.isEmpty())
-                .map(plan -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, plan));
+                .filter(standing -> !ledger.planOf(standing.id()).isEmpty())
+                .map(standing -> ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, standing.revision(),
+                        ledger.planOf(standing.id())));
     }
 
     /**
@@ -166,8 +167,14 @@ public final class Release {
                 Result result = Result.PROCEED;
                 for (Task task : plan.tasks()) {
                     TaskRun done = earlier.get(task.phase());
-                    result = isLeftToRun(done) ? runTask(deploy, task, image, settings, inputs)
-                            : reportEarlierRun(app, done);
+                    Optional<String> elsewhere = task.phase() == Phase.RELEASE && isLeftToRun(done)
+                            ? ReleasedElsewhere.detail(ledger, deploy, helper.host()) : Optional.empty();
+                    if (elsewhere.isPresent()) {
+                        result = recordReleasedElsewhere(deploy, task, image, elsewhere.get());
+                    } else {
+                        result = isLeftToRun(done) ? runTask(deploy, task, image, settings, inputs, held)
+                                : reportEarlierRun(app, done);
+                    }
                     if (result == Result.ABORT) {
                         break;
                     }
@@ -246,7 +253,22 @@ public final class Release {
         return run == null || run.state().isClaimable();
     }
 
-    private Result runTask(Deploy deploy, Task task, String image, Settings settings, TaskInputs inputs) {
+    /** The release task that ran on another host for the same revision: recorded as skipped, not run. */
+    private Result recordReleasedElsewhere(Deploy deploy, Task task, String image, String detail) {
+        TaskRun claimed = ledger.claim(deploy.id(), task.phase(), new Ledger.RunClaim(image, "", helper.host(),
+                helper.pid(), helper.clock().instant()));
+        if (claimed.state() != RunState.RUNNING || claimed.helperPid() != helper.pid()) {
+            return reportEarlierRun(deploy.app(), claimed);
+        }
+        TaskRun skipped = ledger.finish(claimed.id(), RunOutcome.skipped(detail), helper.clock().instant());
+        console.step("Not running the " + task.phase().label() + " task of " + deploy.app() + ": " + detail
+                + " (recorded as run #" + skipped.id() + ", skipped)");
+        ended.ended(deploy, skipped, Payload.Output.NONE);
+        return Result.PROCEED;
+    }
+
+    private Result runTask(Deploy deploy, Task task, String image, Settings settings, TaskInputs inputs,
+                           TaskLocks.Held held) {
         String app = deploy.app();
         String phase = task.phase().label();
         String imageId = runner.imageId(image);
@@ -271,6 +293,9 @@ public final class Release {
         // a signal stopped the run and recorded why: its end keeps that reason, with the output
         RunOutcome outcome = inFlight.stoppedBySignal(claimed.id()).map(why -> new RunOutcome(RunState.INTERRUPTED,
                 Optional.empty(), ran.outputTail(), ran.outputBytes(), why)).orElse(ran);
+        if (outcome.state() == RunState.SUCCEEDED) {
+            requireLockHeld(claimed, held);
+        }
         TaskRun finished = recordEnd(claimed, outcome);
         inFlight.clear(claimed.id());
         Result result = Result.PROCEED;
@@ -297,6 +322,22 @@ public final class Release {
                     + outcome.state().label() + ") but the ledger could not record it: " + e.getMessage()
                     + "\nRun #" + run.id() + " stays recorded as running; the next deploy marks it interrupted and "
                     + "runs the task again. The deploy was stopped before any new container started.", e);
+        }
+    }
+
+    /**
+     * A run that succeeded is recorded so only while its lock is still held: a lock whose session
+     * was lost (a shared ledger's server gone or partitioned away) may have been taken by another
+     * host meanwhile, which then finds this run running and runs the task again.
+     */
+    private void requireLockHeld(TaskRun run, TaskLocks.Held held) {
+        Optional<String> lost = held.lost();
+        if (lost.isPresent()) {
+            inFlight.clear(run.id());
+            throw new DeployFailure("The " + run.phase().label() + " task of " + run.app() + " ended (succeeded), but "
+                    + lost.get() + ", so its end was not recorded. Run #" + run.id() + " stays recorded as running; the "
+                    + "next deploy marks it interrupted and runs the task again. Its output is in dokku migrate:logs "
+                    + run.app() + " " + run.id() + ". The deploy was stopped before any new container started.");
         }
     }
 

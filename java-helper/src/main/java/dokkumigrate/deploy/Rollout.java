@@ -74,11 +74,13 @@ public final class Rollout {
         if (!buildSource.equals("config-redeploy")) {
             return Optional.empty();
         }
-        Plan plan = ledger.latestExtracted(app).map(d -> ledger.planOf(d.id())).orElse(Plan.EMPTY);
+        Optional<Deploy> standing = ledger.latestExtracted(app);
+        Plan plan = standing.map(d -> ledger.planOf(d.id())).orElse(Plan.EMPTY);
         if (plan.isEmpty() || dokkuRunsStandingTasks(app)) {
             return Optional.empty();
         }
-        return Optional.of(ledger.recordPlan(app, key, Deploy.Origin.STANDING, "source=" + buildSource, plan));
+        return Optional.of(ledger.recordPlan(app, key, Deploy.Origin.STANDING, "source=" + buildSource,
+                standing.orElseThrow().revision(), plan));
     }
 
     private boolean dokkuRunsStandingTasks(String app) {

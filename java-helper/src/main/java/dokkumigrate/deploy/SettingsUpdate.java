@@ -44,8 +44,21 @@ public final class SettingsUpdate {
      * @throws Refused when the key or the value is not valid; nothing is written then
      */
     public Change apply(Optional<String> app, String key, String value) {
-        Change change = validate(key, value);
+        Change change = validate(app, key, value);
         store.store(app, change.setting(), change.value());
+        return change;
+    }
+
+    /**
+     * @param app empty for the global value
+     * @throws Refused when the key or the value is not valid, or the key has no value per app
+     */
+    public static Change validate(Optional<String> app, String key, String value) {
+        Change change = validate(key, value);
+        if (app.isPresent() && change.setting().globalOnly()) {
+            throw new Refused(change.setting().key() + " is a global setting: every app of a host shares one ledger. "
+                    + "Set it with: dokku migrate:set --global " + change.setting().key() + " VALUE");
+        }
         return change;
     }
 
@@ -56,11 +69,11 @@ public final class SettingsUpdate {
         Setting setting = Setting.byKey(key).orElseThrow(() -> new Refused("Invalid key specified ('"
                 + TerminalText.escape(key) + "'), valid keys include: " + Setting.validKeys()));
         String given = value == null ? "" : value;
-        if (!given.isEmpty() && setting.secret() && !setting.accepts(given)) {
-            // the value is not quoted: a mistyped URL still holds the token
-            throw new Refused("Invalid value for " + setting.key() + ": "
-                    + WebhookUrl.problem(given).orElse("it is not valid") + ". Valid values: " + setting.acceptedValues()
-                    + ", or an empty value to unset it");
+        Optional<String> unquoted = given.isEmpty() ? Optional.empty() : setting.unquotedProblem(given);
+        if (unquoted.isPresent()) {
+            // the value is not quoted: a mistyped URL still holds the token or the password
+            throw new Refused("Invalid value for " + setting.key() + ": " + unquoted.get() + ". Valid values: "
+                    + setting.acceptedValues() + ", or an empty value to unset it");
         }
         if (!given.isEmpty() && !setting.accepts(given)) {
             throw new Refused("Invalid value for " + setting.key() + ": '" + TerminalText.escape(given) + "'. "

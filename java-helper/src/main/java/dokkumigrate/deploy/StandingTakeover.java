@@ -63,7 +63,7 @@ public final class StandingTakeover {
         if (plan.isEmpty()) {
             return Optional.empty();
         }
-        Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, plan);
+        Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.STANDING, trigger, "", plan);
         List<TakenCopy> taken = TakenCopies.of(procfile, appJson, extraction);
         ledger.recordTakenCopies(deploy.id(), taken);
         console.step("Taking over deployment tasks of " + app + " from Dokku's standing Procfile/app.json");

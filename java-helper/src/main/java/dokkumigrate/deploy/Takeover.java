@@ -46,7 +46,10 @@ public final class Takeover {
         this.console = console;
     }
 
-    public Deploy takeOver(String app, DeployKey key, String trigger) {
+    /**
+     * @param revision the source revision of the build (post-extract's REV), '' when Dokku gave none
+     */
+    public Deploy takeOver(String app, DeployKey key, String trigger, String revision) {
         Optional<String> procfile = read(app, copies::readProcfile);
         Optional<String> appJson = read(app, copies::readAppJson);
         PlanExtractor.Extraction extraction = extract(app, procfile, appJson);
@@ -59,14 +62,14 @@ public final class Takeover {
             verifyNothingLeftForDokku(app);
             return earlier.get();
         }
-        Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, plan);
+        Deploy deploy = ledger.recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, revision, plan);
         // kept before the copies change, so that a hand-back can always put back what was taken
         ledger.recordTakenCopies(deploy.id(), TakenCopies.of(procfile, appJson, extraction));
         copies.markTakenOver(app);
         try {
             rewriteCopies(app, extraction);
         } catch (RuntimeException e) {
-            throw handBack(app, key, trigger, procfile, appJson, e);
+            throw handBack(app, key, trigger, revision, procfile, appJson, e);
         }
         console.step("Taking over deployment tasks of " + app);
         if (plan.isEmpty()) {
@@ -86,7 +89,7 @@ public final class Takeover {
      * nothing reports them as planned. When a copy cannot be put back the mark stays and the
      * deploy stops, since neither runner could be trusted to run its tasks exactly once.
      */
-    private RuntimeException handBack(String app, DeployKey key, String trigger, Optional<String> procfile,
+    private RuntimeException handBack(String app, DeployKey key, String trigger, String revision, Optional<String> procfile,
                                       Optional<String> appJson, RuntimeException cause) {
         try {
             procfile.ifPresent(text -> copies.writeProcfile(app, text));
@@ -100,7 +103,7 @@ public final class Takeover {
                     + ", then deploy again.", undo);
         }
         try {
-            ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, Plan.EMPTY);
+            ledger.get().recordPlan(app, key, Deploy.Origin.EXTRACTED, trigger, revision, Plan.EMPTY);
         } catch (RuntimeException notRecorded) {
             cause.addSuppressed(notRecorded);
         }

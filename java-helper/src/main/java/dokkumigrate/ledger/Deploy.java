@@ -6,6 +6,9 @@ import java.util.Optional;
 /**
  * One release of an app: a build (plan extracted at post-extract), a release without a build
  * (config change, start of a stopped app: the standing plan), or a manual {@code migrate:run}.
+ *
+ * @param revision the source revision released (post-extract's REV; for a release without a build,
+ *                 the standing plan's), '' when unknown
  */
 public record Deploy(
         long id,
@@ -13,6 +16,7 @@ public record Deploy(
         DeployKey key,
         Origin origin,
         String trigger,
+        String revision,
         Instant createdAt,
         Optional<Instant> rolledOutAt) {
 

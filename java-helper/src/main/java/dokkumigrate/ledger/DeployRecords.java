@@ -11,8 +11,10 @@ public interface DeployRecords {
     /**
      * Records the plan of a deploy. A second call for the same deploy replaces its plan as long
      * as none of its tasks has started; once one has, the recorded plan stands and is returned.
+     *
+     * @param revision the source revision the deploy releases, '' when unknown
      */
-    Deploy recordPlan(String app, DeployKey key, Deploy.Origin origin, String trigger, Plan plan);
+    Deploy recordPlan(String app, DeployKey key, Deploy.Origin origin, String trigger, String revision, Plan plan);
 
     Optional<Deploy> findDeploy(String app, DeployKey key);
 

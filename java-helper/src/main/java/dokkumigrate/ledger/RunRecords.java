@@ -40,6 +40,13 @@ public interface RunRecords {
     /** The app's newest run, whatever its deploy or state. */
     Optional<TaskRun> latestRun(String app);
 
+    /**
+     * The app's newest run of its release task, whatever its deploy, state or host (its deploy, with
+     * the revision it released, is {@code findDeploy(run.deployId())}): what the once-per-revision
+     * rule looks at before claiming a release.
+     */
+    Optional<TaskRun> latestReleaseRun(String app);
+
     /** The tail of a run's output as stored (at most the output limit). */
     byte[] outputTail(long runId);
 

@@ -34,7 +34,10 @@ public enum Setting {
     NOTIFY_ON("notify-on", "failure", "failure, always or never: which task runs are notified (failure: failed, "
             + "timed_out, interrupted)", v -> NotifyOn.parse(v).isPresent()),
     NOTIFY_LINES("notify-lines", "20", "lines of a task's output sent with its notice, 0 to "
-            + NotifySettings.MAX_LINES, NotifySettings::isLines);
+            + NotifySettings.MAX_LINES, NotifySettings::isLines),
+    // global only: every app of a host shares one ledger; it holds no password (LedgerUrl refuses one)
+    LEDGER_URL("ledger-url", "", "a postgresql://USER@HOST:PORT/DATABASE URL of the ledger and locks shared by "
+            + "several Dokku hosts (global only; empty: this host's SQLite ledger)", v -> LedgerUrl.problem(v).isEmpty());
 
     private final String key;
     private final String defaultValue;
@@ -74,6 +77,24 @@ public enum Setting {
             case NOTIFY_URL -> WebhookUrl.ALLOWED;
             case NOTIFY_ON -> NotifyOn.ALLOWED;
             case NOTIFY_LINES -> "a whole number of lines from 0 to " + NotifySettings.MAX_LINES;
+            case LEDGER_URL -> LedgerUrl.ALLOWED;
+        };
+    }
+
+    /** Whether the setting has only a global value: {@code migrate:set APP} refuses it, apps have no row of it. */
+    public boolean globalOnly() {
+        return this == LEDGER_URL;
+    }
+
+    /**
+     * What is wrong with a value that must not be quoted back (it may hold a token or a password),
+     * in words; empty when the value is valid or the setting's values can be quoted.
+     */
+    public Optional<String> unquotedProblem(String value) {
+        return switch (this) {
+            case NOTIFY_URL -> WebhookUrl.problem(value);
+            case LEDGER_URL -> LedgerUrl.problem(value);
+            default -> Optional.empty();
         };
     }
 

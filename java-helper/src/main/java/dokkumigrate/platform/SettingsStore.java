@@ -22,9 +22,9 @@ public interface SettingsStore {
 
     void copyApp(String fromApp, String toApp);
 
-    /** The value in force for an app: its own, else the global one, else the default. */
+    /** The value in force for an app: its own (never for a global-only setting), else the global one, else the default. */
     default String effective(String app, Setting setting) {
-        return stored(Optional.of(app), setting)
+        return (setting.globalOnly() ? Optional.<String>empty() : stored(Optional.of(app), setting))
                 .or(() -> stored(Optional.empty(), setting))
                 .orElse(setting.defaultValue());
     }

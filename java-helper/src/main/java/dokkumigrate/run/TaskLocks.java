@@ -47,6 +47,14 @@ public interface TaskLocks {
     interface Held extends AutoCloseable {
         String lockKey();
 
+        /**
+         * What happened to the lock, when it may no longer be held (the session that held it was
+         * lost); empty while it is held. A lock of this host's kernel is held until closed.
+         */
+        default Optional<String> lost() {
+            return Optional.empty();
+        }
+
         @Override
         void close();
     }

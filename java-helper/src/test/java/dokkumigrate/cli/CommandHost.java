@@ -131,7 +131,7 @@ final class CommandHost implements AutoCloseable {
 
     /** A deploy with a plan, as post-extract records one; each call is another Dokku invocation. */
     Deploy deploy(String app, Deploy.Origin origin, Plan plan) {
-        return ledger().recordPlan(app, new DeployKey(nextPid.incrementAndGet(), "test"), origin, "", plan);
+        return ledger().recordPlan(app, new DeployKey(nextPid.incrementAndGet(), "test"), origin, "", "", plan);
     }
 
     /** Claims a task of a deploy as a helper with this pid would, on this host. */

@@ -46,7 +46,7 @@ class HandBackTest {
     /** A build as post-extract records it and core-post-deploy promotes it (when it rolled out). */
     private Deploy build(String procfile, String appJson, boolean rolledOut) {
         PlanExtractor.Extraction extraction = PlanExtractor.extract(procfile, appJson);
-        Deploy deploy = data.ledger.recordPlan("app", new DeployKey(pid++, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = data.ledger.recordPlan("app", new DeployKey(pid++, "x"), Deploy.Origin.EXTRACTED, "", "",
                 extraction.plan());
         List<TakenCopy> taken = TakenCopies.of(Optional.ofNullable(procfile), Optional.ofNullable(appJson), extraction);
         data.ledger.recordTakenCopies(deploy.id(), taken);
@@ -128,7 +128,7 @@ class HandBackTest {
 
     @Test
     void anAppThePluginNeverTookAnythingFromIsLeftAlone() {
-        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.STANDING, "", Plan.EMPTY);
+        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.STANDING, "", "", Plan.EMPTY);
 
         assertTrue(handBack.handBack("app", "why"));
 
@@ -137,7 +137,7 @@ class HandBackTest {
 
     @Test
     void aTaskTakenBeforeTheLedgerKeptCopiesGoesBackFromTheRecordedPlan() {
-        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "",
+        data.ledger.recordPlan("app", new DeployKey(1, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new dokkumigrate.plan.Task(Phase.RELEASE, "rake db:migrate"),
                         new dokkumigrate.plan.Task(Phase.PREDEPLOY, "rake assets")));
         data.write(Phase.Source.PROCFILE, "web: x");

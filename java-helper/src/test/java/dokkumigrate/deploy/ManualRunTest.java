@@ -85,7 +85,7 @@ class ManualRunTest {
     }
 
     private Deploy build(Plan plan) {
-        return ledger.recordPlan("app", new DeployKey(200, "x"), Deploy.Origin.EXTRACTED, "", plan);
+        return ledger.recordPlan("app", new DeployKey(200, "x"), Deploy.Origin.EXTRACTED, "", "", plan);
     }
 
     @Test

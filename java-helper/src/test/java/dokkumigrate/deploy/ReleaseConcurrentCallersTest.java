@@ -150,7 +150,7 @@ class ReleaseConcurrentCallersTest {
     }
 
     private Deploy record(long pid) {
-        return ledger.recordPlan("app", new DeployKey(pid, "x"), Deploy.Origin.EXTRACTED, "", RELEASE_ONLY);
+        return ledger.recordPlan("app", new DeployKey(pid, "x"), Deploy.Origin.EXTRACTED, "", "", RELEASE_ONLY);
     }
 
     /** What another helper holding the lock records when it has run the release task. */

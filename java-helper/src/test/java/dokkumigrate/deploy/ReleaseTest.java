@@ -83,7 +83,7 @@ class ReleaseTest {
 
     @Test
     void runsEachTaskOnceAndASecondCallReturnsTheRecordedResult() throws Exception {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(100, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(100, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; echo released"),
                         new Task(Phase.PREDEPLOY, "echo predeploy >> /marks/count")));
 
@@ -106,7 +106,7 @@ class ReleaseTest {
 
     @Test
     void aFailingTaskAbortsAndKeepsItsOutput() {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(101, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(101, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo boom; exit 3")));
 
         assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS));
@@ -124,7 +124,7 @@ class ReleaseTest {
 
     @Test
     void aTaskPastItsTimeoutIsKilledAndRecordedTimedOut() {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(102, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(102, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "sleep 600")));
         Settings shortTimeout = new Settings(true, Duration.ofSeconds(2), "", Settings.ScaledMigrations.WARN, 1024, 1000);
 
@@ -138,7 +138,7 @@ class ReleaseTest {
 
     @Test
     void aReleaseWithoutABuildRunsTheStandingPlanOnceMore() {
-        Deploy built = ledger.recordPlan("app", new DeployKey(103, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy built = ledger.recordPlan("app", new DeployKey(103, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo run >> /marks/count")));
         assertEquals(Release.Result.PROCEED, release.run(built, image(), DEFAULTS));
 
@@ -152,7 +152,7 @@ class ReleaseTest {
 
     @Test
     void aRunWhoseEndCannotBeRecordedStopsTheDeployAndStaysRunningForTheNextCall() {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(107, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(107, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count")));
         // a ledger whose disk fills while the task runs: the end of the run and everything after fail
         Ledger full = (Ledger) Proxy.newProxyInstance(Ledger.class.getClassLoader(), new Class<?>[] {Ledger.class},
@@ -180,7 +180,7 @@ class ReleaseTest {
         assertEquals(1, failure.getSuppressed().length, "the lock-holder failure is kept, not thrown instead");
         assertEquals(RunState.RUNNING, run.state());
         assertEquals(Release.Result.PROCEED, release.run(ledger.recordPlan("app", new DeployKey(108, "x"),
-                Deploy.Origin.EXTRACTED, "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), image(), DEFAULTS));
+                Deploy.Origin.EXTRACTED, "", "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), image(), DEFAULTS));
         assertEquals(RunState.INTERRUPTED, ledger.findRun(run.id()).orElseThrow().state());
     }
 
@@ -192,7 +192,7 @@ class ReleaseTest {
     @Test
     void configValuesReachTheTaskButNotTheLedgerOrTheOutput() throws Exception {
         dokku.config.put("SECRET_TOKEN", "s3cr3t-value");
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(106, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(106, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "printf %s \"$SECRET_TOKEN\" > /marks/secret")));
 
         assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
@@ -212,7 +212,7 @@ class ReleaseTest {
 
     @Test
     void everyRunIsToldOfOnceItsEndIsRecordedAndAnUndeliveredNoticeChangesNoOutcome() {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(109, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(109, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.PREDEPLOY, "echo prepared"), new Task(Phase.RELEASE, "echo TOKEN=$TOKEN; exit 4")));
         dokku.config.put("TOKEN", "t0k3n-value");
         try (Receiver receiver = Receiver.answering(500)) {
@@ -251,7 +251,7 @@ class ReleaseTest {
 
     @Test
     void aRunLeftRunningByADeadHelperIsToldOfWhenItIsMarkedInterrupted() {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(110, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(110, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "true")));
         TaskRun stale = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(), "sha256:x",
                 "test-host", 999_999_999L, java.time.Instant.now()));
@@ -269,7 +269,7 @@ class ReleaseTest {
 
     @Test
     void onlyRunsWhoseHelperIsGoneAreMarkedInterrupted() throws Exception {
-        Deploy earlier = ledger.recordPlan("app", new DeployKey(112, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy earlier = ledger.recordPlan("app", new DeployKey(112, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "true"), new Task(Phase.PREDEPLOY, "true")));
         Process liveHelper = new ProcessBuilder("sleep", "600").start();
         try {
@@ -277,7 +277,7 @@ class ReleaseTest {
                     "sha256:x", "test-host", liveHelper.pid(), java.time.Instant.now()));
             TaskRun dead = ledger.claim(earlier.id(), Phase.PREDEPLOY, new Ledger.RunClaim(TestImages.busybox(),
                     "sha256:x", "test-host", 999_999_999L, java.time.Instant.now()));
-            Deploy deploy = ledger.recordPlan("app", new DeployKey(113, "x"), Deploy.Origin.EXTRACTED, "",
+            Deploy deploy = ledger.recordPlan("app", new DeployKey(113, "x"), Deploy.Origin.EXTRACTED, "", "",
                     Plan.of(new Task(Phase.RELEASE, "true")));
 
             assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
@@ -301,7 +301,7 @@ class ReleaseTest {
 
     @Test
     void aRunStoppedByASignalKeepsTheSignalsReasonWhenItsEndIsRecorded() throws Exception {
-        Deploy deploy = ledger.recordPlan("app", new DeployKey(111, "x"), Deploy.Origin.EXTRACTED, "",
+        Deploy deploy = ledger.recordPlan("app", new DeployKey(111, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo started; touch /marks/started; sleep 300")));
         InFlight inFlight = new InFlight();
         List<String> told = new ArrayList<>();

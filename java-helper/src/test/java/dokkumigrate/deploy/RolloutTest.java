@@ -75,7 +75,7 @@ class RolloutTest {
 
     @Test
     void aDeployWhoseTasksRanRollsOutQuietly() {
-        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", "", PLAN);
         ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
         ended(deploy, Phase.RELEASE, RunState.SKIPPED);
 
@@ -88,7 +88,7 @@ class RolloutTest {
 
     @Test
     void aDeployThatRolledOutWithATaskUnrunIsSaidLoudlyAndRecordedMissed() {
-        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", "", PLAN);
         copies.markTakenOver("app");
         ended(deploy, Phase.PREDEPLOY, RunState.SUCCEEDED);
 
@@ -115,7 +115,7 @@ class RolloutTest {
     @Test
     void aBuildPostExtractDidNotTakeOverLeftItsTasksToDokkuAndIsNotMissed() {
         // post-extract recorded the plan, then failed before it marked the deploy: Dokku's runner ran the tasks
-        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", PLAN);
+        Deploy deploy = ledger.recordPlan("app", KEY, Deploy.Origin.EXTRACTED, "", "", PLAN);
 
         rollout.rolledOut("app", KEY, "latest", Optional.of("git-hook"));
 
@@ -132,7 +132,7 @@ class RolloutTest {
     @Test
     void aConfigChangeReleaseThatNoReleaseTriggerRecordedIsMissedWhenTheStandingFilesHoldNoTask() throws IOException {
         // the build's tasks ran, and core-post-deploy made its stripped copies the standing ones
-        Deploy build = ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", PLAN);
+        Deploy build = ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", "", PLAN);
         ended(build, Phase.PREDEPLOY, RunState.SUCCEEDED);
         ended(build, Phase.RELEASE, RunState.SUCCEEDED);
         writeStandingProcfile("web: puma\n");
@@ -148,7 +148,7 @@ class RolloutTest {
 
     @Test
     void aConfigChangeReleaseIsNotMissedWhenDokkuFoundTheTasksInTheStandingFiles() throws IOException {
-        ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", PLAN);
+        ledger.recordPlan("app", new DeployKey(6, "x"), Deploy.Origin.EXTRACTED, "", "", PLAN);
         writeStandingProcfile("release: rake db:migrate\nweb: puma\n");
 
         rollout.rolledOut("app", KEY, "latest", Optional.of("config-redeploy"));

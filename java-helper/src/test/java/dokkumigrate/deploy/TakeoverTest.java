@@ -71,7 +71,7 @@ class TakeoverTest {
 
     @Test
     void theDeployIsMarkedAndItsCopiesLoseTheTasksThePlanRecords() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertTrue(Files.exists(mark()), "the mark the release triggers look for");
         assertEquals("web: bin/server\n", Files.readString(procfile));
@@ -85,7 +85,7 @@ class TakeoverTest {
         Path older = Files.createDirectories(mark().getParent()).resolve("99");
         Files.writeString(older, "");
 
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertFalse(Files.exists(older));
         assertTrue(Files.exists(mark()));
@@ -93,7 +93,7 @@ class TakeoverTest {
 
     @Test
     void aDestroyedAppsMarksAreForgotten() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         copies.forgetTakeovers("shop");
 
@@ -107,7 +107,7 @@ class TakeoverTest {
             throw new Ledger.LedgerException("The ledger at /x is not a SQLite database");
         };
 
-        assertThrows(Ledger.LedgerException.class, () -> takeover(broken, copies).takeOver("shop", KEY, ""));
+        assertThrows(Ledger.LedgerException.class, () -> takeover(broken, copies).takeOver("shop", KEY, "", ""));
 
         assertFalse(Files.exists(mark()));
         assertEquals(PROCFILE, Files.readString(procfile));
@@ -121,7 +121,7 @@ class TakeoverTest {
         DeployCopies failingAppJson = new FailingCopies(copies, true, false);
 
         DeployFailure failure = assertThrows(DeployFailure.class,
-                () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, "", ""));
 
         assertTrue(failure.getMessage().contains("Dokku's copies were put back"), failure.getMessage());
         assertFalse(Files.exists(mark()), "no mark: the release triggers leave the tasks to Dokku");
@@ -137,7 +137,7 @@ class TakeoverTest {
         Files.writeString(procfile, "release: bin/migrate\n");
         DeployCopies failingAppJson = new FailingCopies(copies, true, false);
 
-        assertThrows(DeployFailure.class, () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, ""));
+        assertThrows(DeployFailure.class, () -> takeover(() -> ledger, failingAppJson).takeOver("shop", KEY, "", ""));
 
         assertEquals("release: bin/migrate\n", Files.readString(procfile));
         assertFalse(Files.exists(procfile.resolveSibling(procfile.getFileName() + ".missing")),
@@ -150,7 +150,7 @@ class TakeoverTest {
         DeployCopies failingEverything = new FailingCopies(copies, true, true);
 
         DeployFailure failure = assertThrows(DeployFailure.class,
-                () -> takeover(() -> ledger, failingEverything).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, failingEverything).takeOver("shop", KEY, "", ""));
 
         assertTrue(failure.getMessage().contains("nor put Dokku's copies back"), failure.getMessage());
         assertTrue(failure.getMessage().contains("The deploy stops"), failure.getMessage());
@@ -162,7 +162,7 @@ class TakeoverTest {
         Files.write(procfile, new byte[] {'r', 'e', 'l', 'e', 'a', 's', 'e', ':', ' ', (byte) 0xff, '\n'});
 
         InvalidTaskFiles refused = assertThrows(InvalidTaskFiles.class,
-                () -> takeover(() -> ledger, copies).takeOver("shop", KEY, ""));
+                () -> takeover(() -> ledger, copies).takeOver("shop", KEY, "", ""));
 
         assertTrue(refused.getMessage().contains(procfile.toString()), refused.getMessage());
         assertEquals(65, InvalidTaskFiles.EXIT_CODE);
@@ -173,8 +173,8 @@ class TakeoverTest {
 
     @Test
     void aRepeatedPostExtractKeepsThePlanAndTheMark() throws Exception {
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
-        takeover(() -> ledger, copies).takeOver("shop", KEY, "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
+        takeover(() -> ledger, copies).takeOver("shop", KEY, "", "");
 
         assertTrue(Files.exists(mark()));
         long deployId = ledger.findDeploy("shop", KEY).orElseThrow().id();

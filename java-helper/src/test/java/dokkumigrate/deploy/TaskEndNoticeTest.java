@@ -73,7 +73,7 @@ class TaskEndNoticeTest {
 
     /** A deploy of shop whose release task ran and ended in {@code state}, as Release records it. */
     private Ended ended(RunState state, Integer exitCode, String output) {
-        Deploy deploy = ledger.recordPlan("shop", new DeployKey(nextPid++, "t"), Deploy.Origin.EXTRACTED, "rev=abc",
+        Deploy deploy = ledger.recordPlan("shop", new DeployKey(nextPid++, "t"), Deploy.Origin.EXTRACTED, "rev=abc", "",
                 Plan.of(new Task(Phase.RELEASE, "bin/migrate")));
         TaskRun claimed = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim("dokku/shop:latest",
                 "sha256:abc", "dokku-host", 4242, T0));

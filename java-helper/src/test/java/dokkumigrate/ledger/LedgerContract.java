@@ -86,7 +86,7 @@ public abstract class LedgerContract {
 
     @Test
     void aRecordedPlanReadsBackPredeployFirst() {
-        Deploy deploy = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "git push", PLAN);
+        Deploy deploy = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "git push", "", PLAN);
 
         assertEquals("web", deploy.app());
         assertEquals(key(100), deploy.key());
@@ -101,8 +101,8 @@ public abstract class LedgerContract {
 
     @Test
     void deployKeysWithAndWithoutAnInstanceAreDistinct() {
-        Deploy bare = ledger.recordPlan("web", new DeployKey(100, ""), Origin.EXTRACTED, "", PLAN);
-        Deploy instance = ledger.recordPlan("web", new DeployKey(100, "boot:123"), Origin.EXTRACTED, "", PLAN);
+        Deploy bare = ledger.recordPlan("web", new DeployKey(100, ""), Origin.EXTRACTED, "", "", PLAN);
+        Deploy instance = ledger.recordPlan("web", new DeployKey(100, "boot:123"), Origin.EXTRACTED, "", "", PLAN);
 
         assertNotEquals(bare.id(), instance.id());
         assertEquals(new DeployKey(100, "boot:123"), ledger.findDeploy(instance.id()).orElseThrow().key());
@@ -111,8 +111,40 @@ public abstract class LedgerContract {
     }
 
     @Test
+    void aDeployKeepsTheRevisionItReleasesAndACloneCopiesIt() {
+        Deploy built = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "git push", "4f2c1e9", PLAN);
+        Deploy unknown = ledger.recordPlan("web", key(101), Origin.STANDING, "", "", PLAN);
+
+        assertEquals("4f2c1e9", built.revision());
+        assertEquals("4f2c1e9", ledger.findDeploy(built.id()).orElseThrow().revision());
+        assertEquals("", unknown.revision());
+        assertEquals("b7d03aa", ledger.recordPlan("web", key(100), Origin.EXTRACTED, "again", "b7d03aa", PLAN).revision(),
+                "a plan recorded again before anything ran takes the new revision");
+        ledger.cloneApp("web", "copy");
+        assertEquals("b7d03aa", ledger.findDeploy("copy", key(100)).orElseThrow().revision());
+    }
+
+    @Test
+    void theLatestReleaseRunIsTheAppsNewestReleaseWhateverItsDeployOrState() {
+        assertEquals(Optional.empty(), ledger.latestReleaseRun("web"));
+        Deploy first = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "", "rev-1", PLAN);
+        TaskRun release = finishedRun(first, Phase.RELEASE, "migrated");
+        Deploy second = ledger.recordPlan("web", key(101), Origin.EXTRACTED, "", "rev-2", PLAN);
+        ledger.claim(second.id(), Phase.PREDEPLOY, claim(2));
+        Deploy api = ledger.recordPlan("api", key(102), Origin.EXTRACTED, "", "rev-9", PLAN);
+        ledger.claim(api.id(), Phase.RELEASE, claim(3));
+
+        TaskRun latest = ledger.latestReleaseRun("web").orElseThrow();
+        assertEquals(release, latest, "a newer predeploy run, or another app's release, is not it");
+        assertEquals("rev-1", ledger.findDeploy(latest.deployId()).orElseThrow().revision());
+
+        TaskRun running = ledger.claim(second.id(), Phase.RELEASE, claim(4));
+        assertEquals(Optional.of(running), ledger.latestReleaseRun("web"));
+    }
+
+    @Test
     void anEmptyPlanIsRecorded() {
-        Deploy deploy = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "", Plan.EMPTY);
+        Deploy deploy = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "", "", Plan.EMPTY);
 
         assertTrue(ledger.planOf(deploy.id()).isEmpty());
         assertEquals(Optional.of(deploy), ledger.latestExtracted("web"));
@@ -120,10 +152,10 @@ public abstract class LedgerContract {
 
     @Test
     void recordingAPlanAgainReplacesItWhileNothingRan() {
-        Deploy first = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "one", PLAN);
+        Deploy first = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "one", "", PLAN);
         Plan second = Plan.of(new Task(Phase.RELEASE, "rails db:migrate"));
 
-        Deploy again = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "two", second);
+        Deploy again = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "two", "", second);
 
         assertEquals(first.id(), again.id());
         assertEquals("two", again.trigger());
@@ -133,10 +165,10 @@ public abstract class LedgerContract {
 
     @Test
     void recordingAPlanAgainKeepsItOnceATaskRan() {
-        Deploy first = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "one", PLAN);
+        Deploy first = ledger.recordPlan("web", key(100), Origin.EXTRACTED, "one", "", PLAN);
         ledger.claim(first.id(), Phase.PREDEPLOY, claim(1));
 
-        Deploy again = ledger.recordPlan("web", key(100), Origin.STANDING, "two",
+        Deploy again = ledger.recordPlan("web", key(100), Origin.STANDING, "two", "",
                 Plan.of(new Task(Phase.RELEASE, "something else")));
 
         assertEquals(first, again);
@@ -733,7 +765,7 @@ public abstract class LedgerContract {
     }
 
     protected Deploy record(String app, long pid, Origin origin, Plan plan) {
-        return ledger.recordPlan(app, key(pid), origin, "", plan);
+        return ledger.recordPlan(app, key(pid), origin, "", "", plan);
     }
 
     /** A run claimed, named its log file and ended, as the release does it. */
@@ -752,13 +784,13 @@ public abstract class LedgerContract {
     }
 
     private TaskRun claimIn(String app, long pid) {
-        Deploy deploy = ledger.recordPlan(app, new DeployKey(pid, "boot:" + pid), Origin.EXTRACTED, "", MIGRATE_PLAN);
+        Deploy deploy = ledger.recordPlan(app, new DeployKey(pid, "boot:" + pid), Origin.EXTRACTED, "", "", MIGRATE_PLAN);
         return ledger.claim(deploy.id(), Phase.RELEASE,
                 new RunClaim("dokku/" + app + ":latest", "sha256:abc", "host-a", 1, T0));
     }
 
     private Deploy deploy(String app, long pid) {
-        return ledger.recordPlan(app, new DeployKey(pid, "x"), Origin.EXTRACTED, "", Plan.EMPTY);
+        return ledger.recordPlan(app, new DeployKey(pid, "x"), Origin.EXTRACTED, "", "", Plan.EMPTY);
     }
 
     private static Optional<byte[]> bytes(String text) {

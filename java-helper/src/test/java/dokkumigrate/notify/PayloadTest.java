@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PayloadTest {
     private static final Instant START = Instant.parse("2026-11-25T13:21:28Z");
     private static final Deploy DEPLOY = new Deploy(12, "shop", new DeployKey(5251, "x"), Deploy.Origin.EXTRACTED,
-            "source=git-hook rev=abc", START, Optional.empty());
+            "source=git-hook rev=abc", "", START, Optional.empty());
 
     static TaskRun run(RunState state, Optional<Integer> exit, long millis, String detail) {
         return new TaskRun(34, 12, "shop", Phase.RELEASE, "bin/rails db:migrate", state, 1, exit, Optional.of(START),

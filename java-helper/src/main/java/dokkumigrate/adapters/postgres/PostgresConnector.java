@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -69,6 +70,22 @@ public final class PostgresConnector {
             return connection;
         } catch (SQLException e) {
             throw refused(e);
+        }
+    }
+
+    /**
+     * Whether the server answers: a connection opened and closed again. Empty when it does, else
+     * what went wrong, naming the server and what to check.
+     */
+    public Optional<String> problem() {
+        try (Connection connection = open()) {
+            return connection.isValid(CONNECT_TIMEOUT_SECONDS) ? Optional.empty()
+                    : Optional.of("PostgreSQL at " + url.host() + ":" + url.port() + " accepted the "
+                            + "connection but did not answer within " + CONNECT_TIMEOUT_SECONDS + " seconds.");
+        } catch (PostgresUnavailableException e) {
+            return Optional.of(e.getMessage());
+        } catch (SQLException e) {
+            return Optional.of(refused(e).getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package dokkumigrate.adapters.postgres;
 
+import dokkumigrate.platform.LedgerUrl;
 import dokkumigrate.run.TaskLocks;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,7 +72,7 @@ public final class PostgresTaskLocks implements TaskLocks {
         try {
             if (tryLock(connection, lockKey, key)) {
                 handedOut = true;
-                return Optional.of(new PostgresHeld(lockKey, connection));
+                return Optional.of(new PostgresHeld(lockKey, connection, connector.url()));
             }
             Optional<Held> held = awaitLock(connection, lockKey, key, maxWait, reportEvery, waiting);
             handedOut = held.isPresent();
@@ -120,7 +121,7 @@ public final class PostgresTaskLocks implements TaskLocks {
                 wait.withdraw();
             }
         }
-        Held held = new PostgresHeld(lockKey, connection);
+        Held held = new PostgresHeld(lockKey, connection, connector.url());
         try {
             if (!waiting.stillWanted()) {
                 held.close();
@@ -331,16 +332,36 @@ public final class PostgresTaskLocks implements TaskLocks {
     private static final class PostgresHeld implements Held {
         private final String lockKey;
         private final Connection connection;
+        private final LedgerUrl url;
         private boolean released;
 
-        PostgresHeld(String lockKey, Connection connection) {
+        PostgresHeld(String lockKey, Connection connection, LedgerUrl url) {
             this.lockKey = lockKey;
             this.connection = connection;
+            this.url = url;
         }
 
         @Override
         public String lockKey() {
             return lockKey;
+        }
+
+        /** Asks the session whether it still holds the lock (one round trip). */
+        @Override
+        public synchronized Optional<String> lost() {
+            String server = "PostgreSQL at " + url.host() + ":" + url.port();
+            try (PreparedStatement held = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE"
+                    + " locktype = 'advisory' AND granted AND pid = pg_backend_pid()")) {
+                held.setQueryTimeout(PostgresConnector.CONNECT_TIMEOUT_SECONDS);
+                try (ResultSet row = held.executeQuery()) {
+                    row.next();
+                    return row.getInt(1) > 0 ? Optional.empty()
+                            : Optional.of("the session holding the " + lockKey + " lock on " + server + " no longer holds it");
+                }
+            } catch (SQLException e) {
+                return Optional.of("the session holding the " + lockKey + " lock on " + server + " was lost ("
+                        + e.getMessage() + "); check that the server runs and that this host can reach it");
+            }
         }
 
         @Override

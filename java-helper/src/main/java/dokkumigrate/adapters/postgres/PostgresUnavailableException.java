@@ -1,5 +1,6 @@
 package dokkumigrate.adapters.postgres;
 
+import dokkumigrate.ledger.LedgerUnreachable;
 import dokkumigrate.platform.LedgerUrl;
 
 /**
@@ -7,7 +8,7 @@ import dokkumigrate.platform.LedgerUrl;
  * the message names the server and what to check. Never falls back to anything: a fallback to the
  * local SQLite ledger would let two hosts run the same task.
  */
-public final class PostgresUnavailableException extends RuntimeException {
+public final class PostgresUnavailableException extends LedgerUnreachable {
     private final transient LedgerUrl url;
 
     public PostgresUnavailableException(LedgerUrl url, String message, Throwable cause) {

@@ -1,7 +1,8 @@
 package dokkumigrate.adapters.sqlite;
 
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -13,7 +14,7 @@ final class AppRows {
 
     /** Removes everything recorded for the app; returns the log file names of its runs. */
     static List<String> delete(Connection c, String app) throws SQLException {
-        List<String> logs = SqliteDatabase.strings(c, RunRows.LOG_FILES_OF_APP, app);
+        List<String> logs = Jdbc.strings(c, RunRows.LOG_FILES_OF_APP, app);
         // runs, their output, notices, applied migrations, tasks and taken copies go with their deploy
         for (String sql : List.of("DELETE FROM deploys WHERE app = ?", "DELETE FROM events WHERE app = ?",
                 "DELETE FROM lock_holders WHERE app = ?")) {

@@ -1,5 +1,7 @@
 package dokkumigrate.adapters.sqlite;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.applied.AppliedMigration;
 import dokkumigrate.ledger.AppliedMigrationRecords.Applied;
 import dokkumigrate.ledger.AppliedMigrationRecords.AppliedByRun;
@@ -33,7 +35,7 @@ final class AppliedMigrationRows {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
                 + "(run_id, framework, migration_id, name, seen_at) VALUES (?, ?, ?, ?, ?)")) {
             for (AppliedMigration m : migrations) {
-                SqliteDatabase.bind(s, runId, m.framework(), m.id(), m.name(), at.toEpochMilli());
+                Jdbc.bind(s, runId, m.framework(), m.id(), m.name(), at.toEpochMilli());
                 s.executeUpdate();
             }
         }
@@ -47,7 +49,7 @@ final class AppliedMigrationRows {
                 s.setLong(1, runId);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        byRun.computeIfAbsent(runId, id -> new ArrayList<>()).add(read(rs, 1));
+                        byRun.computeIfAbsent(runId, id -> new ArrayList<>()).add(LedgerRows.applied(rs, 1));
                     }
                 }
             }
@@ -61,13 +63,13 @@ final class AppliedMigrationRows {
         try (PreparedStatement s = c.prepareStatement(migration.isPresent() ? HISTORY_OF_MIGRATION : HISTORY)) {
             if (migration.isPresent()) {
                 String m = migration.get();
-                SqliteDatabase.bind(s, app, m, m, m, m, m, limit);
+                Jdbc.bind(s, app, m, m, m, m, m, limit);
             } else {
-                SqliteDatabase.bind(s, app, limit);
+                Jdbc.bind(s, app, limit);
             }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new AppliedByRun(read(rs, 1), RunRows.read(rs, 6)));
+                    rows.add(new AppliedByRun(LedgerRows.applied(rs, 1), LedgerRows.run(rs, 6)));
                 }
             }
         }
@@ -79,13 +81,8 @@ final class AppliedMigrationRows {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO applied_migrations "
                 + "(run_id, framework, migration_id, name, seen_at) SELECT ?, framework, migration_id, name, seen_at "
                 + "FROM applied_migrations WHERE run_id = ? ORDER BY id")) {
-            SqliteDatabase.bind(s, toRunId, fromRunId);
+            Jdbc.bind(s, toRunId, fromRunId);
             s.executeUpdate();
         }
-    }
-
-    private static Applied read(ResultSet rs, int first) throws SQLException {
-        return new Applied(rs.getLong(first), new AppliedMigration(rs.getString(first + 1), rs.getString(first + 2),
-                rs.getString(first + 3)), Instant.ofEpochMilli(rs.getLong(first + 4)));
     }
 }

@@ -1,9 +1,11 @@
 package dokkumigrate.adapters.sqlite;
 
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.bind;
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.generatedId;
+import static dokkumigrate.adapters.jdbc.Jdbc.bind;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.generatedId;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.plan.Phase;
@@ -20,7 +22,7 @@ import java.util.Optional;
 
 /** The {@code deploys} table and the {@code tasks} of each deploy's plan, run inside the ledger's transactions. */
 final class DeployRows {
-    private static final String SELECT = "SELECT id, app, deploy_key, origin, trigger, created_at, rolled_out_at "
+    private static final String SELECT = "SELECT id, app, deploy_key, origin, trigger, revision, created_at, rolled_out_at "
             + "FROM deploys WHERE ";
     static final String BY_KEY = SELECT + "app = ? AND deploy_key = ?";
     static final String BY_ID = SELECT + "id = ?";
@@ -40,7 +42,8 @@ final class DeployRows {
     }
 
     /** Records a deploy's plan, or replaces the plan of a recorded deploy none of whose tasks has run yet. */
-    static Deploy record(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger, Plan plan)
+    static Deploy record(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger, String revision,
+            Plan plan)
             throws SQLException {
         Optional<Deploy> existing = one(c, BY_KEY, app, key.toString());
         long deployId;
@@ -50,12 +53,14 @@ final class DeployRows {
                 return existing.get();
             }
             execute(c, "DELETE FROM tasks WHERE deploy_id = ?", deployId);
-            execute(c, "UPDATE deploys SET origin = ?, trigger = ? WHERE id = ?", origin.label(), trigger, deployId);
+            execute(c, "UPDATE deploys SET origin = ?, trigger = ?, revision = ? WHERE id = ?", origin.label(), trigger, revision,
+                    deployId);
         } else {
             try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
-                bind(s, app, key.toString(), key.dokkuPid(), origin.label(), trigger, Instant.now().toEpochMilli());
+                    "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, revision, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                bind(s, app, key.toString(), key.dokkuPid(), origin.label(), trigger, revision,
+                        Instant.now().toEpochMilli());
                 s.executeUpdate();
                 deployId = generatedId(s);
             }
@@ -76,11 +81,11 @@ final class DeployRows {
     }
 
     static List<Deploy> list(Connection c, String sql, Object... params) throws SQLException {
-        return SqliteDatabase.rows(c, sql, DeployRows::read, params);
+        return Jdbc.rows(c, sql, rs -> LedgerRows.deploy(rs, 1), params);
     }
 
     static Plan planOf(Connection c, long deployId) throws SQLException {
-        return new Plan(SqliteDatabase.rows(c, PLAN, rs -> new Task(Phase.parse(rs.getString(1)), rs.getString(2)),
+        return new Plan(Jdbc.rows(c, PLAN, rs -> new Task(Phase.parse(rs.getString(1)), rs.getString(2)),
                 deployId));
     }
 
@@ -105,15 +110,15 @@ final class DeployRows {
 
     /** The ids of the app's deploys, oldest first. */
     static List<Long> idsOf(Connection c, String app) throws SQLException {
-        return SqliteDatabase.rows(c, IDS_OF_APP, rs -> rs.getLong(1), app);
+        return Jdbc.rows(c, IDS_OF_APP, rs -> rs.getLong(1), app);
     }
 
     /** Copies a deploy and its plan to {@code newApp} (apps:clone); returns the copy's id. */
     static long copy(Connection c, long deployId, String newApp) throws SQLException {
         long newId;
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, created_at, rolled_out_at) "
-                        + "SELECT ?, deploy_key, dokku_pid, origin, trigger, created_at, rolled_out_at "
+                "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, revision, created_at, rolled_out_at) "
+                        + "SELECT ?, deploy_key, dokku_pid, origin, trigger, revision, created_at, rolled_out_at "
                         + "FROM deploys WHERE id = ?", Statement.RETURN_GENERATED_KEYS)) {
             bind(s, newApp, deployId);
             s.executeUpdate();
@@ -131,11 +136,5 @@ final class DeployRows {
                 return rs.getInt(1);
             }
         }
-    }
-
-    private static Deploy read(ResultSet rs) throws SQLException {
-        return new Deploy(rs.getLong(1), rs.getString(2), DeployKey.parse(rs.getString(3)),
-                Deploy.Origin.parse(rs.getString(4)), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
-                SqliteDatabase.optionalInstant(rs, 7));
     }
 }

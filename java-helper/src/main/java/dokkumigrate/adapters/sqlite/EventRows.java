@@ -1,7 +1,9 @@
 package dokkumigrate.adapters.sqlite;
 
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.ledger.EventRecords.Event;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,8 +22,7 @@ final class EventRows {
     }
 
     static List<Event> ofApp(Connection c, String app, int limit) throws SQLException {
-        return SqliteDatabase.rows(c, OF_APP, rs -> new Event(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))), app, limit);
+        return Jdbc.rows(c, OF_APP, LedgerRows::event, app, limit);
     }
 
     /** Copies the events of an app to another (apps:clone), oldest first. */

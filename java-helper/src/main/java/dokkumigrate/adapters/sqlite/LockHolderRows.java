@@ -1,13 +1,12 @@
 package dokkumigrate.adapters.sqlite;
 
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.ledger.LockHolder;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.Optional;
 
 /** The {@code lock_holders} table: who holds (or last held) each task lock, for display. */
@@ -18,16 +17,7 @@ final class LockHolderRows {
     }
 
     static Optional<LockHolder> ofLock(Connection c, String lockKey) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(OF_LOCK)) {
-            s.setString(1, lockKey);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new LockHolder(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
-            }
-        }
+        return Jdbc.first(c, OF_LOCK, LedgerRows::lockHolder, lockKey);
     }
 
     static void put(Connection c, LockHolder holder) throws SQLException {

@@ -1,9 +1,10 @@
 package dokkumigrate.adapters.sqlite;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.ledger.Notification;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -44,17 +45,6 @@ final class NotificationRows {
     }
 
     private static Optional<Notification> select(Connection c, String sql, Object param) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, param);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                int status = rs.getInt(5);
-                Optional<Integer> lastStatus = rs.wasNull() ? Optional.empty() : Optional.of(status);
-                return Optional.of(new Notification(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getInt(4) == 1,
-                        lastStatus, rs.getString(6), Instant.ofEpochMilli(rs.getLong(7))));
-            }
-        }
+        return Jdbc.first(c, sql, LedgerRows::notification, param);
     }
 }

@@ -1,14 +1,15 @@
 package dokkumigrate.adapters.sqlite;
 
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.bind;
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.execute;
-import static dokkumigrate.adapters.sqlite.SqliteDatabase.generatedId;
+import static dokkumigrate.adapters.jdbc.Jdbc.bind;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.generatedId;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.LedgerRows;
 import dokkumigrate.ledger.Ledger.LedgerException;
 import dokkumigrate.ledger.RunRecords.RunClaim;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.run.RunOutcome;
-import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskRun;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** The {@code runs} table and each run's {@code run_output} tail, run inside the ledger's transactions. */
 final class RunRows {
@@ -29,6 +31,7 @@ final class RunRows {
     static final String LAST_ATTEMPT = SELECT + "deploy_id = ? AND phase = ? ORDER BY attempt DESC LIMIT 1";
     static final String RUNNING_OF_APP = SELECT + "app = ? AND state = 'running' ORDER BY id";
     static final String LATEST_OF_APP = SELECT + "app = ? ORDER BY id DESC LIMIT 1";
+    static final String LATEST_RELEASE_OF_APP = SELECT + "app = ? AND phase = 'release' ORDER BY id DESC LIMIT 1";
     static final String OUTPUT_TAIL = "SELECT tail FROM run_output WHERE run_id = ?";
     static final String OUTPUT_BYTES = "SELECT output_bytes FROM runs WHERE id = ?";
     static final String LOG_FILES_OF_APP = "SELECT log_path FROM runs WHERE app = ? AND log_path <> ''";
@@ -44,12 +47,13 @@ final class RunRows {
     /** See {@link dokkumigrate.ledger.RunRecords#claim}. */
     static TaskRun claim(Connection c, long deployId, Phase phase, RunClaim claim) throws SQLException {
         Optional<TaskRun> last = one(c, LAST_ATTEMPT, deployId, phase.label());
-        if (last.isPresent() && !last.get().state().isClaimable()) {
-            return last.get();
+        OptionalInt next = LedgerRows.nextAttempt(last);
+        if (next.isEmpty()) {
+            return last.orElseThrow();
         }
         DeployRows.PlannedTask task = DeployRows.taskOf(c, deployId, phase).orElseThrow(() ->
                 new LedgerException("deploy " + deployId + " has no " + phase.label() + " task to claim"));
-        int attempt = last.map(r -> r.attempt() + 1).orElse(1);
+        int attempt = next.getAsInt();
         long runId;
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO runs (deploy_id, app, phase, command, state, attempt, started_at, image, image_id, "
@@ -96,7 +100,7 @@ final class RunRows {
 
     /** The runs the statement selects (one of the {@code SELECT} constants). */
     static List<TaskRun> list(Connection c, String sql, Object... params) throws SQLException {
-        return SqliteDatabase.rows(c, sql, rs -> read(rs, 1), params);
+        return Jdbc.rows(c, sql, rs -> LedgerRows.run(rs, 1), params);
     }
 
     static byte[] outputTail(Connection c, long runId) throws SQLException {
@@ -119,7 +123,7 @@ final class RunRows {
 
     /** Removes all but the app's newest {@code keep} runs; returns their log file names. */
     static List<String> prune(Connection c, String app, int keep) throws SQLException {
-        List<String> logs = SqliteDatabase.strings(c, LOG_FILES_OLDER_THAN_KEPT, app, keep);
+        List<String> logs = Jdbc.strings(c, LOG_FILES_OLDER_THAN_KEPT, app, keep);
         execute(c, PRUNE, app, keep);
         return logs;
     }
@@ -143,16 +147,5 @@ final class RunRows {
                     newRunId, run.id());
             AppliedMigrationRows.copy(c, run.id(), newRunId);
         }
-    }
-
-    /** A run from the {@link #COLUMNS} of a row, starting at column {@code first}. */
-    static TaskRun read(ResultSet rs, int first) throws SQLException {
-        int o = first - 1;
-        return new TaskRun(rs.getLong(o + 1), rs.getLong(o + 2), rs.getString(o + 3), Phase.parse(rs.getString(o + 4)),
-                rs.getString(o + 5), RunState.parse(rs.getString(o + 6)), rs.getInt(o + 7),
-                SqliteDatabase.optionalInt(rs, o + 8), SqliteDatabase.optionalInstant(rs, o + 9),
-                SqliteDatabase.optionalInstant(rs, o + 10), rs.getString(o + 11), rs.getString(o + 12),
-                rs.getString(o + 13), rs.getString(o + 14), rs.getLong(o + 15), rs.getString(o + 16),
-                rs.getString(o + 17));
     }
 }

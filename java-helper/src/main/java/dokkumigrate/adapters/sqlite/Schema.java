@@ -112,6 +112,11 @@ final class Schema {
                 stripped  BLOB,
                 PRIMARY KEY (deploy_id, file)
             );
+            """,
+            // 5: the source revision each deploy released (post-extract's REV), '' when unknown
+            """
+            ALTER TABLE deploys ADD COLUMN revision TEXT NOT NULL DEFAULT '';
+            CREATE INDEX runs_release_by_app ON runs (app, id DESC) WHERE phase = 'release';
             """);
 
     static int latestVersion() {

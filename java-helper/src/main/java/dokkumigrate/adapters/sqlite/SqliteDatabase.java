@@ -1,5 +1,8 @@
 package dokkumigrate.adapters.sqlite;
 
+import dokkumigrate.adapters.jdbc.Jdbc;
+import dokkumigrate.adapters.jdbc.Jdbc.Change;
+import dokkumigrate.adapters.jdbc.Jdbc.Work;
 import dokkumigrate.ledger.Ledger.LedgerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -34,12 +35,6 @@ final class SqliteDatabase implements AutoCloseable {
 
     private final Path path;
     private final Connection connection;
-
-    /** Work on the connection, inside {@link #query} or {@link #write}. */
-    @FunctionalInterface
-    interface Work<T> {
-        T apply(Connection connection) throws SQLException;
-    }
 
     private SqliteDatabase(Path path, Connection connection) {
         this.path = path;
@@ -172,7 +167,7 @@ final class SqliteDatabase implements AutoCloseable {
         return query("explain a query", c -> {
             List<String> plan = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
-                bind(s, params);
+                Jdbc.bind(s, params);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         plan.add(rs.getString("detail"));
@@ -221,12 +216,6 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** A write that returns nothing. */
-    @FunctionalInterface
-    interface Change {
-        void apply(Connection connection) throws SQLException;
-    }
-
     /** As {@link #write}, for a change that returns nothing. */
     void change(String what, Change change) {
         write(what, c -> {
@@ -257,63 +246,6 @@ final class SqliteDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw translate(path, "close", e);
         }
-    }
-
-    // ---- JDBC plumbing shared by the *Rows classes ----
-
-    static int execute(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            return s.executeUpdate();
-        }
-    }
-
-    static void bind(PreparedStatement s, Object... params) throws SQLException {
-        for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i]);
-        }
-    }
-
-    static long generatedId(Statement s) throws SQLException {
-        try (ResultSet keys = s.getGeneratedKeys()) {
-            keys.next();
-            return keys.getLong(1);
-        }
-    }
-
-    /** Reads one row into a value. */
-    @FunctionalInterface
-    interface RowReader<T> {
-        T read(ResultSet row) throws SQLException;
-    }
-
-    /** Every row the query returns, read by {@code reader}, in order. */
-    static <T> List<T> rows(Connection c, String sql, RowReader<T> reader, Object... params) throws SQLException {
-        List<T> values = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, params);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    values.add(reader.read(rs));
-                }
-            }
-        }
-        return values;
-    }
-
-    /** The first column of every row the query returns, as text. */
-    static List<String> strings(Connection c, String sql, Object... params) throws SQLException {
-        return rows(c, sql, rs -> rs.getString(1), params);
-    }
-
-    static Optional<Integer> optionalInt(ResultSet rs, int column) throws SQLException {
-        int value = rs.getInt(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(value);
-    }
-
-    static Optional<Instant> optionalInstant(ResultSet rs, int column) throws SQLException {
-        long value = rs.getLong(column);
-        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
     }
 
     // ---- the file, and what to do when it fails ----

@@ -69,8 +69,8 @@ public final class SqliteLedger implements Ledger {
     // ---- deploys ----
 
     @Override
-    public Deploy recordPlan(String app, DeployKey key, Deploy.Origin origin, String trigger, Plan plan) {
-        return db.write("record the plan of " + app, c -> DeployRows.record(c, app, key, origin, trigger, plan));
+    public Deploy recordPlan(String app, DeployKey key, Deploy.Origin origin, String trigger, String revision, Plan plan) {
+        return db.write("record the plan of " + app, c -> DeployRows.record(c, app, key, origin, trigger, revision, plan));
     }
 
     @Override
@@ -105,7 +105,7 @@ public final class SqliteLedger implements Ledger {
 
     @Override
     public List<String> apps() {
-        return db.query("list the apps", c -> SqliteDatabase.strings(c, DeployRows.APPS));
+        return db.query("list the apps", c -> dokkumigrate.adapters.jdbc.Jdbc.strings(c, DeployRows.APPS));
     }
 
     @Override
@@ -159,6 +159,11 @@ public final class SqliteLedger implements Ledger {
     @Override
     public Optional<TaskRun> latestRun(String app) {
         return db.query("find the latest run of " + app, c -> RunRows.one(c, RunRows.LATEST_OF_APP, app));
+    }
+
+    @Override
+    public Optional<TaskRun> latestReleaseRun(String app) {
+        return db.query("find the latest release run of " + app, c -> RunRows.one(c, RunRows.LATEST_RELEASE_OF_APP, app));
     }
 
     @Override

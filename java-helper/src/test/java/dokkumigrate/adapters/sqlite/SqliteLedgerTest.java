@@ -267,7 +267,7 @@ class SqliteLedgerTest extends LedgerContract {
             long started = System.nanoTime();
 
             LedgerException locked = assertThrows(LedgerException.class,
-                    () -> ledger.recordPlan("web", key(101), Origin.EXTRACTED, "", PLAN));
+                    () -> ledger.recordPlan("web", key(101), Origin.EXTRACTED, "", "", PLAN));
 
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(waitedMillis >= 250, "gave up after " + waitedMillis + " ms, before the busy timeout");
