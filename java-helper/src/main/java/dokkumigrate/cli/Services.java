@@ -134,7 +134,7 @@ public final class Services implements AutoCloseable {
             return;
         }
         PostgresBackend backend = PostgresBackend.open(url.get(), helper().host());
-        shared = backend;
+        shared = backend.ledger();
         ledger = backend.ledger();
         locks = backend.locks();
     }
