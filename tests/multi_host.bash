@@ -115,6 +115,9 @@ mh-run() {
     harness-host-env "$root"
     DOCKER_HOST="$(cat "$root/docker-host")"
     export DOCKER_HOST
+    # the JVM takes ~ from the passwd entry (/home/dokku, shared by both harness hosts), not from
+    # HOME: name this host's ~/.pgpass (in its DOKKU_ROOT, the dokku user's home on a real host)
+    export PGPASSFILE="$DOKKU_ROOT/.pgpass"
     # the name is set inside the new namespace only; every process the command starts (the
     # helper too) inherits it, as every process of a real host shares its name
     # shellcheck disable=SC2016 # expanded by the inner sh

@@ -129,6 +129,17 @@ has_line() {
   [[ "$(lines_of "$1" "$2")" -gt 0 ]]
 }
 
+# waits until FILE has a line matching PATTERN while the push of PID (its output in OUT) goes on;
+# fails at once, with that output, when the push ended first
+wait_while_pushing() {
+  local pid="$1" out="$2" file="$3" pattern="$4"
+  wait_for 300 bash -c "grep -qs -- '$pattern' '$file' || ! kill -0 $pid 2>/dev/null"
+  has_line "$file" "$pattern" || {
+    cat "$out"
+    fail "the push ended before a line '$pattern' in $file"
+  }
+}
+
 # the runs of PHASE of APP as migrate:status on HOST shows them: "state<TAB>host<TAB>detail", oldest first
 runs_of() {
   local host="$1" app="$2" phase="$3" json
@@ -281,11 +292,11 @@ property_file() {
   touch "$TASKS/hold"
   push_in_background host-a "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.a.out"
   pid_a=$PUSH_PID
-  wait_for 300 has_line "$TASKS/log" "^start $app"
+  wait_while_pushing "$pid_a" "$MH_DIR/$app.a.out" "$TASKS/log" "^start $app"
   push_in_background host-b "$app" "$source" "rev$TEST_ID" "$MH_DIR/$app.b.out"
   pid_b=$PUSH_PID
   # host-b's helper waits for the app's lock that host-a's session holds
-  wait_for 300 grep -qs "Waiting for the app.$app lock" "$MH_DIR/$app.b.out"
+  wait_while_pushing "$pid_b" "$MH_DIR/$app.b.out" "$MH_DIR/$app.b.out" "Waiting for the app.$app lock"
   helper="$(mh-helper-pids host-a)"
   assert_equal "$(wc -w <<<"$helper")" 1
   kill -KILL "$helper"
@@ -327,7 +338,7 @@ property_file() {
   touch "$TASKS/hold"
   push_in_background host-a "$app" "$source" "rev2$TEST_ID" "$MH_DIR/$app.out"
   pid_a=$PUSH_PID
-  wait_for 300 has_line "$TASKS/log" "^start $app"
+  wait_while_pushing "$pid_a" "$MH_DIR/$app.out" "$TASKS/log" "^start $app"
   mh-pg-stop
   rm -f "$TASKS/hold"
   wait "$pid_a" || rc=$?
