@@ -11,7 +11,9 @@ import dokkumigrate.adapters.dokku.PropertyFileStore;
 import dokkumigrate.adapters.files.RunLogFiles;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.adapters.process.ProcessRunner;
+import dokkumigrate.adapters.postgres.HistoryCopy;
 import dokkumigrate.adapters.postgres.PostgresBackend;
+import dokkumigrate.adapters.postgres.PostgresLedger;
 import dokkumigrate.adapters.postgres.PostgresConnector;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.AppRecords;
@@ -22,6 +24,7 @@ import dokkumigrate.deploy.MigrationHistory;
 import dokkumigrate.deploy.NotifyTest;
 import dokkumigrate.deploy.RunOutputs;
 import dokkumigrate.deploy.SettingsUpdate;
+import dokkumigrate.deploy.SharedLedgerSwitch;
 import dokkumigrate.deploy.StatusReport;
 import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.deploy.Unlock;
@@ -69,7 +72,6 @@ public final class Services implements AutoCloseable {
     private SqliteLedger sqlite;
     private Ledger ledger;
     private TaskLocks locks;
-    private AutoCloseable shared;
     private Optional<LedgerUrl> ledgerUrl;
     private Helper helper;
     private PlugnPlatform platform;
@@ -134,7 +136,6 @@ public final class Services implements AutoCloseable {
             return;
         }
         PostgresBackend backend = PostgresBackend.open(url.get(), helper().host());
-        shared = backend.ledger();
         ledger = backend.ledger();
         locks = backend.locks();
     }
@@ -294,6 +295,18 @@ public final class Services implements AutoCloseable {
         return new TaskOwnership(properties(), this::handBack, this::ledger, console, helper());
     }
 
+    /**
+     * migrate:set's switch to a shared ledger: opening it creates or migrates its schema, then this
+     * host's SQLite history is copied into it, tagged with the host name.
+     */
+    public SharedLedgerSwitch sharedLedgerSwitch() {
+        return new SharedLedgerSwitch(properties(), url -> {
+            try (PostgresLedger shared = PostgresBackend.open(url, helper().host()).ledger()) {
+                return HistoryCopy.copy(environment.ledgerPath(), helper().host(), shared).describe();
+            }
+        }, console);
+    }
+
     public SettingsUpdate settingsUpdate() {
         return new SettingsUpdate(properties());
     }
@@ -343,14 +356,8 @@ public final class Services implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        RuntimeException failure = null;
-        if (shared != null) {
-            try {
-                shared.close();
-            } catch (Exception e) {
-                failure = e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
-            }
-            shared = null;
+        if (ledger != null && ledger != sqlite) {
+            ledger.close();
         }
         if (sqlite != null) {
             sqlite.close();
@@ -358,8 +365,5 @@ public final class Services implements AutoCloseable {
         }
         ledger = null;
         locks = null;
-        if (failure != null) {
-            throw failure;
-        }
     }
 }

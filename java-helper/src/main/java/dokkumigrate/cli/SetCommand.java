@@ -65,7 +65,11 @@ final class SetCommand extends OperatorCommand {
         if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
             value = firstLine(System.in);
         }
-        SettingsUpdate.validate(app, key, value);
+        SettingsUpdate.Change valid = SettingsUpdate.validate(app, key, value);
+        if (valid.setting() == Setting.LEDGER_URL) {
+            services.sharedLedgerSwitch().apply(valid.value());
+            return 0;
+        }
         TaskOwnership ownership = services.taskOwnership();
         boolean enabling = key.equals(Setting.ENABLED.key());
         Map<String, Boolean> before = enabling

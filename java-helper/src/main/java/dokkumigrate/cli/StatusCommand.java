@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dokkumigrate.deploy.StatusReport;
 import dokkumigrate.output.Console;
 import dokkumigrate.output.Table;
+import dokkumigrate.output.TerminalText;
 import dokkumigrate.run.TaskRun;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -67,18 +68,22 @@ final class StatusCommand extends OperatorCommand {
         }
         StatusReport.DeployRuns latest = status.latest().get();
         console.plain("       Latest deploy: #" + latest.deploy().id() + " (" + describe(latest) + ")");
-        Table tasks = new Table("Run", "Phase", "Source", "State", "Exit", "Duration", "Migrations", "Started", "Image",
-                "Command");
+        Table tasks = new Table("Run", "Phase", "Source", "State", "Exit", "Duration", "Migrations", "Started", "Host",
+                "Image", "Command");
         for (TaskRun run : latest.runs()) {
             tasks.row("#" + run.id(), run.phase().label(), run.phase().source().label(), run.state().label(),
                     run.exitCode().map(String::valueOf).orElse("-"), duration(run),
-                    Integer.toString(status.appliedBy(run).size()), time(run.startedAt()), run.image(), run.command());
+                    Integer.toString(status.appliedBy(run).size()), time(run.startedAt()), run.host(), run.image(),
+                    run.command());
         }
         if (tasks.isEmpty()) {
             console.plain("       No task has run for this deploy yet.");
         } else {
             tasks.lines().forEach(line -> console.plain("       " + line));
         }
+        // why a run was skipped (another host's run, Dokku's own runner) or how it ended
+        latest.runs().stream().filter(run -> !run.detail().isEmpty()).forEach(run -> console.plain("       Run #"
+                + run.id() + " (" + run.state().label() + "): " + TerminalText.escape(run.detail())));
         if (migrations) {
             printMigrations(console, status, latest.runs());
         }

@@ -74,6 +74,7 @@ public final class StatusReport {
         json.put("id", deploy.id());
         json.put("origin", deploy.origin().label());
         json.put("trigger", deploy.trigger());
+        json.put("revision", deploy.revision());
         json.put("dokku_pid", deploy.key().dokkuPid());
         json.put("created_at", deploy.createdAt().toString());
         json.put("rolled_out_at", deploy.rolledOutAt().map(Object::toString).orElse(null));

@@ -59,6 +59,7 @@ class ReportCommandTest {
                 "=====> web migrate information",
                 "       Migrate computed enabled:           true",
                 "       Migrate computed keep runs:         1000",
+                "       Migrate computed ledger url:        ",
                 "       Migrate computed lock by:           DATABASE_URL",
                 "       Migrate computed lock group:        ",
                 "       Migrate computed notify lines:      20",
@@ -71,6 +72,7 @@ class ReportCommandTest {
                 "       Migrate enabled:                    ",
                 "       Migrate global enabled:             ",
                 "       Migrate global keep runs:           ",
+                "       Migrate global ledger url:          ",
                 "       Migrate global lock by:             ",
                 "       Migrate global lock group:          ",
                 "       Migrate global notify lines:        ",
@@ -85,6 +87,7 @@ class ReportCommandTest {
                 "       Migrate last deploy origin:         ",
                 "       Migrate last deploy state:          none",
                 "       Migrate last deploy tasks:          ",
+                "       Migrate ledger state:               sqlite",
                 "       Migrate lock basis:                 app",
                 "       Migrate lock by:                    ",
                 "       Migrate lock group:                 ",
@@ -198,6 +201,7 @@ class ReportCommandTest {
                 "=====> --global migrate information",
                 "       Migrate computed enabled:           true",
                 "       Migrate computed keep runs:         1000",
+                "       Migrate computed ledger url:        ",
                 "       Migrate computed lock by:           DATABASE_URL",
                 "       Migrate computed lock group:        ",
                 "       Migrate computed notify lines:      20",
@@ -209,6 +213,7 @@ class ReportCommandTest {
                 "       Migrate docker api:                 docker client (DOCKER_BIN=/opt/docker/bin/docker)",
                 "       Migrate global enabled:             ",
                 "       Migrate global keep runs:           ",
+                "       Migrate global ledger url:          ",
                 "       Migrate global lock by:             ",
                 "       Migrate global lock group:          ",
                 "       Migrate global notify lines:        ",
@@ -216,7 +221,8 @@ class ReportCommandTest {
                 "       Migrate global notify url:          ",
                 "       Migrate global output limit:        ",
                 "       Migrate global scaled migrations:   fail",
-                "       Migrate global timeout:             ")) + "\n", result.stdout());
+                "       Migrate global timeout:             ",
+                "       Migrate ledger state:               sqlite")) + "\n", result.stdout());
         assertEquals("fail\n", host.run("report", "--global", "--migrate-computed-scaled-migrations").stdout());
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SetCommandTest {
     private static final String VALID_KEYS = "enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, "
-            + "keep-runs, notify-url, notify-on, notify-lines";
+            + "keep-runs, notify-url, notify-on, notify-lines, ledger-url";
 
     @TempDir
     Path dir;

@@ -9,6 +9,8 @@ import dokkumigrate.ledger.Deploy;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
 import dokkumigrate.plan.Task;
+import dokkumigrate.run.RunOutcome;
+import dokkumigrate.run.TaskRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,23 @@ class StatusCommandTest {
         List<Long> ids = new ArrayList<>();
         history.forEach(deploy -> ids.add(deploy.get("id").asLong()));
         return ids;
+    }
+
+    @Test
+    void theLatestDeploysRunsShowTheirHostAndASkippedRunSaysWhy() {
+        Deploy latest = host.deploy("web", Deploy.Origin.EXTRACTED, PLAN);
+        TaskRun run = host.claim(latest, Phase.RELEASE, 4242);
+        host.ledger().finish(run.id(), RunOutcome.skipped("the release of revision rev1 already ran on host-a: run #1 "
+                + "of deploy #1"), CommandHost.T0);
+
+        CommandHost.Result result = host.run("status", "web");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        List<String> lines = CommandHost.lines(result.stdout());
+        assertTrue(lines.get(2).contains("  Started  ") && lines.get(2).contains("  Host  "), lines.get(2));
+        assertTrue(lines.get(3).contains("  " + host.hostName() + "  "), lines.get(3));
+        assertEquals("       Run #" + run.id() + " (skipped): the release of revision rev1 already ran on host-a: run #1 of "
+                + "deploy #1", lines.get(4));
     }
 
     @Test

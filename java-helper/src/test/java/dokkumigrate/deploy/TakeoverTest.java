@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.dokku.DataDirDeployCopies;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
+import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
 import dokkumigrate.ledger.Ledger;
 import dokkumigrate.output.Console;
@@ -78,6 +79,14 @@ class TakeoverTest {
         assertFalse(Files.readString(appJson).contains("predeploy"));
         long deployId = ledger.findDeploy("shop", KEY).orElseThrow().id();
         assertEquals(2, ledger.planOf(deployId).tasks().size());
+    }
+
+    @Test
+    void theDeployRecordsTheRevisionPostExtractGave() {
+        Deploy deploy = takeover(() -> ledger, copies).takeOver("shop", KEY, "git push rev=4f2c1e9", "4f2c1e9");
+
+        assertEquals("4f2c1e9", deploy.revision());
+        assertEquals("4f2c1e9", ledger.findDeploy("shop", KEY).orElseThrow().revision());
     }
 
     @Test

@@ -85,9 +85,9 @@ class SettingTest {
     }
 
     @Test
-    void everyDefaultIsValidExceptTheUnsetLockGroupAndNotifyUrl() {
+    void everyDefaultIsValidExceptTheUnsetLockGroupNotifyUrlAndLedgerUrl() {
         for (Setting setting : Setting.values()) {
-            if (setting == Setting.LOCK_GROUP || setting == Setting.NOTIFY_URL) {
+            if (setting == Setting.LOCK_GROUP || setting == Setting.NOTIFY_URL || setting == Setting.LEDGER_URL) {
                 assertEquals("", setting.defaultValue());
             } else {
                 assertTrue(setting.accepts(setting.defaultValue()), setting.key());
@@ -108,6 +108,6 @@ class SettingTest {
     @Test
     void validKeysListsEveryKeyInOrder() {
         assertEquals("enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, "
-                + "notify-on, notify-lines", Setting.validKeys());
+                + "notify-on, notify-lines, ledger-url", Setting.validKeys());
     }
 }

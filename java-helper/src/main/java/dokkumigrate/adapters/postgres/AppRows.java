@@ -44,7 +44,7 @@ final class AppRows {
     /** Removes all but the app's newest {@code keep} runs, and the deploys left without any; returns their logs. */
     static List<String> prune(Connection c, String app, int keep) throws SQLException {
         List<String> logs = RunRows.prune(c, app, keep);
-        execute(c, DeployRows.PRUNE, app, app, app);
+        execute(c, DeployRows.PRUNE, app, app, keep, app, app);
         return logs;
     }
 }

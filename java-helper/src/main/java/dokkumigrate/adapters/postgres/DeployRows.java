@@ -35,9 +35,12 @@ final class DeployRows {
     static final String IDS_OF_APP = "SELECT id FROM deploys WHERE app = ? ORDER BY created_at, id";
     /**
      * Deploys older than the deploy of the app's oldest kept run, with no run left, bar the standing
-     * plan (app x3).
+     * plan, once the app has as many runs as it keeps (app, keep, app x3). Not before: a deploy
+     * recorded on another host before the deploys that ran may still wait for the lock to run its
+     * tasks, and it is older than the oldest kept run's deploy as long as the app has few runs.
      */
     static final String PRUNE = "DELETE FROM deploys d WHERE d.app = ? "
+            + "AND (SELECT COUNT(*) FROM runs k WHERE k.app = ?) >= ? "
             + "AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.deploy_id = d.id) "
             + "AND (d.created_at, d.id) < (SELECT k.created_at, k.id FROM deploys k WHERE k.app = ? "
             + "AND EXISTS (SELECT 1 FROM runs r WHERE r.deploy_id = k.id) ORDER BY k.created_at, k.id LIMIT 1) "

@@ -1,14 +1,16 @@
 package dokkumigrate.adapters.postgres;
 
 import dokkumigrate.adapters.jdbc.Jdbc;
-import dokkumigrate.adapters.jdbc.Jdbc.Change;
 import dokkumigrate.adapters.jdbc.Jdbc.Work;
+import dokkumigrate.adapters.jdbc.Transactions;
 import dokkumigrate.ledger.Ledger.LedgerException;
 import dokkumigrate.platform.LedgerUrl;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The ledger's PostgreSQL database: one connection (through {@link PostgresConnector}, so the
@@ -18,15 +20,20 @@ import java.time.Instant;
  * ({@link PostgresUnavailableException} when the server is gone). The records kept in it are the
  * {@code *Rows} classes' business.
  */
-final class PostgresDatabase implements AutoCloseable {
+final class PostgresDatabase implements Transactions, AutoCloseable {
     /** A transaction that lost a deadlock or a serialization conflict is run again, this many times in all. */
     private static final int ATTEMPTS = 3;
 
+    private final PostgresConnector connector;
     private final LedgerUrl url;
-    private final Connection connection;
+    private final Object lock = new Object();
+    private Connection connection;
+    /** Whether the transaction under way has sent its commit: a failure from then on leaves its outcome unknown. */
+    private boolean committing;
 
-    private PostgresDatabase(LedgerUrl url, Connection connection) {
-        this.url = url;
+    private PostgresDatabase(PostgresConnector connector, Connection connection) {
+        this.connector = connector;
+        this.url = connector.url();
         this.connection = connection;
     }
 
@@ -38,7 +45,7 @@ final class PostgresDatabase implements AutoCloseable {
      */
     static PostgresDatabase open(PostgresConnector connector) {
         Connection connection = connector.open();
-        PostgresDatabase database = new PostgresDatabase(connector.url(), connection);
+        PostgresDatabase database = new PostgresDatabase(connector, connection);
         try {
             database.migrate();
         } catch (RuntimeException e) {
@@ -68,7 +75,7 @@ final class PostgresDatabase implements AutoCloseable {
      */
     private void migrate() {
         change("create or update the ledger's schema", c -> {
-            Jdbc.execute(c, "SELECT pg_advisory_xact_lock(?)", PostgresSchema.LOCK_KEY);
+            Jdbc.rows(c, "SELECT pg_advisory_xact_lock(?)", rs -> null, PostgresSchema.LOCK_KEY);
             int current = versionOf(c);
             if (current > PostgresSchema.latestVersion()) {
                 throw new LedgerException("The ledger at " + where() + " has schema version " + current
@@ -85,32 +92,44 @@ final class PostgresDatabase implements AutoCloseable {
         });
     }
 
-    /** PostgreSQL has no one-word verdict: "ok" when the schema is at this helper's version. */
+    /**
+     * PostgreSQL checks its own pages; what is left to check here is that the schema is the one this
+     * helper expects: "ok", or what is wrong (a version other than this helper's, a table missing).
+     */
     String integrityCheck() {
-        int version = schemaVersion();
-        return version == PostgresSchema.latestVersion() ? "ok"
-                : "schema version " + version + ", expected " + PostgresSchema.latestVersion();
-    }
-
-    /** Runs read-only work in autocommit; {@code what} says what it was for when it fails. */
-    <T> T query(String what, Work<T> work) {
-        synchronized (connection) {
-            try {
-                return work.apply(connection);
-            } catch (SQLException e) {
-                throw translate(what, e);
+        return query("check the ledger's schema", c -> {
+            List<String> problems = new ArrayList<>();
+            int version = versionOf(c);
+            if (version != PostgresSchema.latestVersion()) {
+                problems.add("schema version " + version + ", expected " + PostgresSchema.latestVersion());
             }
-        }
+            for (String table : PostgresSchema.TABLES) {
+                if (!Jdbc.first(c, "SELECT to_regclass(?) IS NOT NULL", rs -> rs.getBoolean(1), table).orElse(false)) {
+                    problems.add("table " + table + " is missing");
+                }
+            }
+            return problems.isEmpty() ? "ok" : String.join("\n", problems);
+        });
     }
 
-    /** Runs work in one transaction: all of it is written, or none; a lost deadlock is run again. */
-    <T> T write(String what, Work<T> work) {
-        synchronized (connection) {
-            for (int attempt = 1; ; attempt++) {
+    /*
+     * A session the server ended (a restart, an idle timeout, a network cut while the helper waited on
+     * a long task) is replaced once per operation by a new one, and the operation runs again: a read
+     * is harmless to repeat, and a transaction that failed before its commit was sent was rolled back
+     * by the server. A failure while committing is never repeated, since the commit may have happened.
+     */
+    /** Runs read-only work in autocommit; {@code what} says what it was for when it fails. */
+    @Override
+    public <T> T query(String what, Work<T> work) {
+        synchronized (lock) {
+            committing = false;
+            boolean reconnected = false;
+            while (true) {
                 try {
-                    return transaction(work);
+                    return work.apply(connection);
                 } catch (SQLException e) {
-                    if (attempt < ATTEMPTS && isConflict(e)) {
+                    if (!reconnected && isLost(e) && reconnect()) {
+                        reconnected = true;
                         continue;
                     }
                     throw translate(what, e);
@@ -119,19 +138,48 @@ final class PostgresDatabase implements AutoCloseable {
         }
     }
 
-    /** As {@link #write}, for a change that returns nothing. */
-    void change(String what, Change change) {
-        write(what, c -> {
-            change.apply(c);
-            return null;
-        });
+    /** Runs work in one transaction: all of it is written, or none; a lost deadlock is run again. */
+    @Override
+    public <T> T write(String what, Work<T> work) {
+        synchronized (lock) {
+            boolean reconnected = false;
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return transaction(work);
+                } catch (SQLException e) {
+                    if (attempt < ATTEMPTS && isConflict(e)) {
+                        continue;
+                    }
+                    if (!reconnected && !committing && isLost(e) && reconnect()) {
+                        reconnected = true;
+                        continue;
+                    }
+                    throw translate(what, e);
+                }
+            }
+        }
     }
 
+    /** A new session in place of the lost one; false when the server cannot be reached now. */
+    private boolean reconnect() {
+        closeQuietly();
+        try {
+            connection = connector.open();
+            return true;
+        } catch (PostgresUnavailableException e) {
+            return false;
+        }
+    }
+
+
     private <T> T transaction(Work<T> work) throws SQLException {
+        committing = false;
         connection.setAutoCommit(false);
         try {
             T result = work.apply(connection);
+            committing = true;
             connection.commit();
+            committing = false;
             return result;
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
@@ -160,13 +208,19 @@ final class PostgresDatabase implements AutoCloseable {
         }
     }
 
+    /** The session is gone: the connection broke, or the server ended it (shut down, restarted, terminated). */
+    private static boolean isLost(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+    }
+
     private static boolean isConflict(SQLException e) {
         return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
     }
 
     @Override
     public void close() {
-        synchronized (connection) {
+        synchronized (lock) {
             try {
                 connection.close();
             } catch (SQLException e) {
@@ -192,10 +246,10 @@ final class PostgresDatabase implements AutoCloseable {
     LedgerException translate(String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String reason = e.getMessage();
-        if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+        if (isLost(e)) {
             return new PostgresUnavailableException(url, "Lost " + where() + " while trying to " + what + " (" + reason
-                    + "). Check that the server runs and that this host can reach it; nothing of this step was "
-                    + "recorded.", e);
+                    + "). Check that the server runs and that this host can reach it; " + (committing
+                    ? "the server may or may not have recorded this step." : "nothing of this step was recorded."), e);
         }
         if (state.equals("42501")) {
             return new LedgerException(where() + " refused to " + what + ": " + reason + ". Grant user " + url.user()

@@ -21,6 +21,10 @@ final class PostgresSchema {
     static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version ("
             + "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)";
 
+    /** The tables the latest migration leaves, besides {@code schema_version}. */
+    static final List<String> TABLES = List.of("deploys", "tasks", "runs", "run_output", "events", "lock_holders",
+            "notifications", "applied_migrations", "taken_copies");
+
     private PostgresSchema() {
     }
 

@@ -1,8 +1,8 @@
 package dokkumigrate.adapters.sqlite;
 
 import dokkumigrate.adapters.jdbc.Jdbc;
-import dokkumigrate.adapters.jdbc.Jdbc.Change;
 import dokkumigrate.adapters.jdbc.Jdbc.Work;
+import dokkumigrate.adapters.jdbc.Transactions;
 import dokkumigrate.ledger.Ledger.LedgerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ import org.sqlite.SQLiteException;
  * own lock, and turning every {@link SQLException} into a {@link LedgerException} that says what to
  * do. The records kept in it are the {@code *Rows} classes' business.
  */
-final class SqliteDatabase implements AutoCloseable {
+final class SqliteDatabase implements Transactions, AutoCloseable {
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
     private final Path path;
@@ -179,7 +179,8 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     /** Runs read-only work; {@code what} says what it was for when it fails. */
-    <T> T query(String what, Work<T> work) {
+    @Override
+    public <T> T query(String what, Work<T> work) {
         synchronized (connection) {
             try {
                 return work.apply(connection);
@@ -198,7 +199,8 @@ final class SqliteDatabase implements AutoCloseable {
      * and then failed with "cannot commit - no transaction is active".
      */
     /** Runs work in one {@code BEGIN IMMEDIATE} transaction: all of it is written, or none. */
-    <T> T write(String what, Work<T> work) {
+    @Override
+    public <T> T write(String what, Work<T> work) {
         synchronized (connection) {
             try {
                 executeStatement("BEGIN IMMEDIATE");
@@ -216,13 +218,6 @@ final class SqliteDatabase implements AutoCloseable {
         }
     }
 
-    /** As {@link #write}, for a change that returns nothing. */
-    void change(String what, Change change) {
-        write(what, c -> {
-            change.apply(c);
-            return null;
-        });
-    }
 
     private void executeStatement(String sql) throws SQLException {
         try (Statement s = connection.createStatement()) {

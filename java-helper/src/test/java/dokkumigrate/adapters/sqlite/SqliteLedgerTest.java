@@ -112,6 +112,19 @@ class SqliteLedgerTest extends LedgerContract {
     }
 
     @Test
+    void aLedgerOfSchemaVersion4GainsTheRevisionColumnWithItsDeploysUnknown() throws Exception {
+        Path old = dir.resolve("v4.db");
+        OldLedgers.create(old, 4, "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, created_at) "
+                + "VALUES ('web', '100@boot:1', 100, 'extracted', 0)");
+
+        try (SqliteLedger upgraded = SqliteLedger.open(old, BUSY)) {
+            assertEquals(Schema.MIGRATIONS.size(), upgraded.schemaVersion());
+            assertEquals("", upgraded.latestExtracted("web").orElseThrow().revision());
+            assertEquals("rev-2", upgraded.recordPlan("web", key(101), Origin.EXTRACTED, "", "rev-2", PLAN).revision());
+        }
+    }
+
+    @Test
     void aLedgerFromANewerHelperIsRefusedAndLeftAsItIs() throws Exception {
         ledger.close();
         execute("PRAGMA user_version = 99");
@@ -354,6 +367,7 @@ class SqliteLedgerTest extends LedgerContract {
         statements.put(RunRows.LAST_ATTEMPT, new Object[] {1, "release"});
         statements.put(RunRows.RUNNING_OF_APP, new Object[] {"web"});
         statements.put(RunRows.LATEST_OF_APP, new Object[] {"web"});
+        statements.put(RunRows.LATEST_RELEASE_OF_APP, new Object[] {"web"});
         statements.put(RunRows.OUTPUT_TAIL, new Object[] {1});
         statements.put(RunRows.OUTPUT_BYTES, new Object[] {1});
         statements.put(EventRows.OF_APP, new Object[] {"web", 5});
@@ -369,6 +383,8 @@ class SqliteLedgerTest extends LedgerContract {
                 plans.get(RunRows.LATEST_OF_APP).toString());
         assertTrue(plans.get(RunRows.RUNNING_OF_APP).stream().anyMatch(step -> step.contains("runs_running_by_app")),
                 plans.get(RunRows.RUNNING_OF_APP).toString());
+        assertTrue(plans.get(RunRows.LATEST_RELEASE_OF_APP).stream().anyMatch(step -> step.contains("runs_release_by_app")),
+                plans.get(RunRows.LATEST_RELEASE_OF_APP).toString());
     }
 
     @Test
