@@ -5,6 +5,7 @@ import dokkumigrate.ledger.Ledger.LedgerException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -32,6 +32,9 @@ import org.sqlite.SQLiteConfig;
  */
 public final class HistoryCopy {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final int BATCH_SIZE = 500;
+    /** A row an earlier copy inserted is left as it is. */
+    private static final String TAGGED = " ON CONFLICT (origin_host, origin_id) DO NOTHING";
 
     private final PostgresDatabase db;
     private final String originHost;
@@ -113,90 +116,113 @@ public final class HistoryCopy {
 
     private void copyDeploys(Connection source, Connection target, int version) throws SQLException {
         String revision = version >= 5 ? "revision" : "''";
-        each(source, "SELECT id, app, deploy_key, dokku_pid, origin, trigger, " + revision + ", created_at, rolled_out_at "
-                + "FROM deploys ORDER BY id", row -> {
-                    long originId = row.getLong(1);
-                    long id = insert(target, "deploys", "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, "
-                            + "revision, created_at, rolled_out_at, origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            originId, row.getString(2), row.getString(3), row.getLong(4), row.getString(5), row.getString(6),
-                            row.getString(7), row.getLong(8), nullableLong(row, 9));
-                    deployIds.put(originId, id);
-                });
-        each(source, "SELECT deploy_id, phase, command FROM tasks ORDER BY deploy_id, phase", row ->
-                Jdbc.execute(target, "INSERT INTO tasks (deploy_id, phase, command) VALUES (?, ?, ?) "
-                        + "ON CONFLICT (deploy_id, phase) DO NOTHING", deployIds.get(row.getLong(1)), row.getString(2),
-                        row.getString(3)));
+        batch(source, target, "deploys", "SELECT app, deploy_key, dokku_pid, origin, trigger, " + revision + ", created_at, "
+                + "rolled_out_at, id FROM deploys ORDER BY id", "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, "
+                + "trigger, revision, created_at, rolled_out_at, origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + TAGGED, row -> tagged(row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
+                row.getString(5), row.getString(6), row.getLong(7), nullableLong(row, 8), row.getLong(9)));
+        deployIds.putAll(idsHere(target, "deploys"));
+        batch(source, target, null, "SELECT deploy_id, phase, command FROM tasks ORDER BY deploy_id, phase",
+                "INSERT INTO tasks (deploy_id, phase, command) VALUES (?, ?, ?) ON CONFLICT (deploy_id, phase) DO NOTHING",
+                row -> new Object[] {deployIds.get(row.getLong(1)), row.getString(2), row.getString(3)});
     }
 
     private void copyRuns(Connection source, Connection target) throws SQLException {
-        each(source, "SELECT id, deploy_id, app, phase, command, state, attempt, exit_code, started_at, finished_at, image, "
-                + "image_id, container_id, host, helper_pid, log_path, detail, output_bytes FROM runs ORDER BY id", row -> {
-                    long originId = row.getLong(1);
-                    long id = insert(target, "runs", "INSERT INTO runs (deploy_id, app, phase, command, state, attempt, "
-                            + "exit_code, started_at, finished_at, image, image_id, container_id, host, helper_pid, log_path, "
-                            + "detail, output_bytes, origin_host, origin_id) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", originId,
-                            deployIds.get(row.getLong(2)), row.getString(3), row.getString(4), row.getString(5),
-                            row.getString(6), row.getInt(7), nullableLong(row, 8), nullableLong(row, 9),
-                            nullableLong(row, 10), row.getString(11), row.getString(12), row.getString(13),
-                            row.getString(14), row.getLong(15), row.getString(16), row.getString(17), row.getLong(18));
-                    runIds.put(originId, id);
-                });
-        each(source, "SELECT run_id, tail FROM run_output ORDER BY run_id", row ->
-                Jdbc.execute(target, "INSERT INTO run_output (run_id, tail) VALUES (?, ?) ON CONFLICT (run_id) DO NOTHING",
-                        runIds.get(row.getLong(1)), row.getBytes(2)));
+        batch(source, target, "runs", "SELECT deploy_id, app, phase, command, state, attempt, exit_code, started_at, "
+                + "finished_at, image, image_id, container_id, host, helper_pid, log_path, detail, output_bytes, id "
+                + "FROM runs ORDER BY id", "INSERT INTO runs (deploy_id, app, phase, command, state, attempt, exit_code, "
+                + "started_at, finished_at, image, image_id, container_id, host, helper_pid, log_path, detail, output_bytes, "
+                + "origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + TAGGED,
+                row -> tagged(deployIds.get(row.getLong(1)), row.getString(2), row.getString(3), row.getString(4),
+                        row.getString(5), row.getInt(6), nullableLong(row, 7), nullableLong(row, 8), nullableLong(row, 9),
+                        row.getString(10), row.getString(11), row.getString(12), row.getString(13), row.getLong(14),
+                        row.getString(15), row.getString(16), row.getLong(17), row.getLong(18)));
+        runIds.putAll(idsHere(target, "runs"));
+        batch(source, target, null, "SELECT run_id, tail FROM run_output ORDER BY run_id",
+                "INSERT INTO run_output (run_id, tail) VALUES (?, ?) ON CONFLICT (run_id) DO NOTHING",
+                row -> new Object[] {runIds.get(row.getLong(1)), row.getBytes(2)});
     }
 
     private void copyEvents(Connection source, Connection target) throws SQLException {
-        each(source, "SELECT id, app, kind, detail, at FROM events ORDER BY id", row ->
-                insert(target, "events", "INSERT INTO events (app, kind, detail, at, origin_host, origin_id) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                        row.getLong(5)));
+        batch(source, target, "events", "SELECT app, kind, detail, at, id FROM events ORDER BY id",
+                "INSERT INTO events (app, kind, detail, at, origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?)" + TAGGED,
+                row -> tagged(row.getString(1), row.getString(2), row.getString(3), row.getLong(4), row.getLong(5)));
     }
 
     private void copyNotifications(Connection source, Connection target) throws SQLException {
-        each(source, "SELECT run_id, target, attempts, delivered, last_status, last_error, at FROM notifications "
-                + "ORDER BY run_id", row -> count("notifications", Jdbc.execute(target, "INSERT INTO notifications (run_id, "
-                        + "target, attempts, delivered, last_status, last_error, at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (run_id) DO NOTHING", runIds.get(row.getLong(1)), row.getString(2), row.getInt(3),
-                        row.getInt(4), nullableLong(row, 5), row.getString(6), row.getLong(7))));
+        batch(source, target, "notifications", "SELECT run_id, target, attempts, delivered, last_status, last_error, at "
+                + "FROM notifications ORDER BY run_id", "INSERT INTO notifications (run_id, target, attempts, delivered, "
+                + "last_status, last_error, at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO NOTHING",
+                row -> new Object[] {runIds.get(row.getLong(1)), row.getString(2), row.getInt(3), row.getInt(4),
+                        nullableLong(row, 5), row.getString(6), row.getLong(7)});
     }
 
     private void copyAppliedMigrations(Connection source, Connection target) throws SQLException {
-        each(source, "SELECT id, run_id, framework, migration_id, name, seen_at FROM applied_migrations ORDER BY id", row ->
-                insert(target, "applied_migrations", "INSERT INTO applied_migrations (run_id, framework, migration_id, "
-                        + "name, seen_at, origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?)", row.getLong(1),
-                        runIds.get(row.getLong(2)), row.getString(3), row.getString(4), row.getString(5), row.getLong(6)));
+        batch(source, target, "applied_migrations", "SELECT run_id, framework, migration_id, name, seen_at, id "
+                + "FROM applied_migrations ORDER BY id", "INSERT INTO applied_migrations (run_id, framework, migration_id, "
+                + "name, seen_at, origin_host, origin_id) VALUES (?, ?, ?, ?, ?, ?, ?)" + TAGGED,
+                row -> tagged(runIds.get(row.getLong(1)), row.getString(2), row.getString(3), row.getString(4),
+                        row.getLong(5), row.getLong(6)));
     }
 
     private void copyTakenCopies(Connection source, Connection target) throws SQLException {
-        each(source, "SELECT deploy_id, file, original, stripped FROM taken_copies ORDER BY deploy_id, file", row ->
-                count("taken_copies", Jdbc.execute(target, "INSERT INTO taken_copies (deploy_id, file, original, stripped) "
-                        + "VALUES (?, ?, ?, ?) ON CONFLICT (deploy_id, file) DO NOTHING", deployIds.get(row.getLong(1)),
-                        row.getString(2), row.getBytes(3), row.getBytes(4))));
+        batch(source, target, "taken_copies", "SELECT deploy_id, file, original, stripped FROM taken_copies "
+                + "ORDER BY deploy_id, file", "INSERT INTO taken_copies (deploy_id, file, original, stripped) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (deploy_id, file) DO NOTHING",
+                row -> new Object[] {deployIds.get(row.getLong(1)), row.getString(2),
+                        row.getBytes(3), row.getBytes(4)});
+    }
+
+    /** The row's values with this host's name inserted before its last value, the row's id in the file. */
+    private Object[] tagged(Object... values) {
+        Object[] all = new Object[values.length + 1];
+        System.arraycopy(values, 0, all, 0, values.length - 1);
+        all[values.length - 1] = originHost;
+        all[values.length] = values[values.length - 1];
+        return all;
     }
 
     /**
-     * Inserts a row tagged with this host and {@code originId} (its parameters end before those two),
-     * or finds the one an earlier copy inserted; returns its id here.
+     * Inserts every row the source query returns, in batches (one round trip each, not one a row: the
+     * server may be far away), counting in {@code table} (when not null) the rows inserted and those
+     * an earlier copy had inserted already.
      */
-    private long insert(Connection target, String table, String sql, long originId, Object... params) throws SQLException {
-        Object[] all = new Object[params.length + 2];
-        System.arraycopy(params, 0, all, 0, params.length);
-        all[params.length] = originHost;
-        all[params.length + 1] = originId;
-        Optional<Long> inserted = Jdbc.first(target, sql + " ON CONFLICT (origin_host, origin_id) DO NOTHING RETURNING id",
-                rs -> rs.getLong(1), all);
-        count(table, inserted.isPresent() ? 1 : 0);
-        if (inserted.isPresent()) {
-            return inserted.get();
+    private void batch(Connection source, Connection target, String table, String select, String insert, Values values)
+            throws SQLException {
+        try (Statement query = source.createStatement(); ResultSet row = query.executeQuery(select);
+                PreparedStatement statement = target.prepareStatement(insert)) {
+            int pending = 0;
+            while (row.next()) {
+                Jdbc.bind(statement, values.of(row));
+                statement.addBatch();
+                if (++pending == BATCH_SIZE) {
+                    count(table, statement.executeBatch());
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                count(table, statement.executeBatch());
+            }
         }
-        return Jdbc.first(target, "SELECT id FROM " + table + " WHERE origin_host = ? AND origin_id = ?",
-                rs -> rs.getLong(1), originHost, originId).orElseThrow();
     }
 
-    private void count(String table, int inserted) {
-        counts.get(table)[inserted > 0 ? 0 : 1]++;
+    /** The ids here of the table's rows copied from this host, by their id in the file. */
+    private Map<Long, Long> idsHere(Connection target, String table) throws SQLException {
+        Map<Long, Long> ids = new HashMap<>();
+        for (long[] pair : Jdbc.rows(target, "SELECT origin_id, id FROM " + table + " WHERE origin_host = ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, originHost)) {
+            ids.put(pair[0], pair[1]);
+        }
+        return ids;
+    }
+
+    private void count(String table, int[] inserted) {
+        if (table == null) {
+            return;
+        }
+        for (int n : inserted) {
+            counts.get(table)[n > 0 ? 0 : 1]++;
+        }
     }
 
     private Counts counts() {
@@ -214,17 +240,9 @@ public final class HistoryCopy {
         return row.wasNull() ? null : value;
     }
 
-    /** Does something with a row of the source. */
+    /** The values a row of the source gives the insert, in its parameters' order. */
     @FunctionalInterface
-    private interface RowAction {
-        void accept(ResultSet row) throws SQLException;
-    }
-
-    private static void each(Connection source, String sql, RowAction action) throws SQLException {
-        try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                action.accept(rs);
-            }
-        }
+    private interface Values {
+        Object[] of(ResultSet row) throws SQLException;
     }
 }

@@ -212,6 +212,20 @@ class HistoryCopyTest {
     }
 
     @Test
+    void aLongHistoryIsCopiedInSeveralBatchesOnce() throws Exception {
+        Path file = dir.resolve("long.db");
+        OldLedgers.create(file, OldLedgers.latestVersion(), "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                + "FROM n WHERE i < 1234) INSERT INTO events (app, kind, detail, at) SELECT 'web', 'scale', 'web=' || i, i "
+                + "FROM n");
+
+        assertEquals(1234, HistoryCopy.copy(file, "host-a", postgres).copied().get("events"));
+        assertEquals(1234, HistoryCopy.copy(file, "host-a", postgres).alreadyThere().get("events"));
+
+        assertEquals(List.of("1234"), column("SELECT COUNT(*) FROM events"));
+        assertEquals("web=1234", postgres.events("web", 1).get(0).detail());
+    }
+
+    @Test
     void aMissingFileCopiesNothing() {
         HistoryCopy.Counts counts = HistoryCopy.copy(dir.resolve("none.db"), "host-a", postgres);
 

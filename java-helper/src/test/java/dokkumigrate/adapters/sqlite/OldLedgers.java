@@ -11,6 +11,11 @@ public final class OldLedgers {
     private OldLedgers() {
     }
 
+    /** The schema version this helper's ledgers are at. */
+    public static int latestVersion() {
+        return Schema.MIGRATIONS.size();
+    }
+
     /** Creates a ledger file at schema {@code version}, then runs {@code statements} in it. */
     public static void create(Path file, int version, String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
