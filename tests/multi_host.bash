@@ -74,6 +74,7 @@ mh-setup() {
   declare DIR="$1"
   local name engine
   export MH_DIR="$DIR"
+  mkdir -p "$MH_DIR"
   chmod 0755 "$MH_DIR"
   harness-dokku-user || return 1
   harness-base-image || return 1
