@@ -373,7 +373,8 @@ release $BUILD"
   assert_line "       Migrate lock state:                 free"
   assert_line "       Migrate last deploy state:          none"
   assert_line --regexp "^       Migrate docker api:                 (engine socket /|docker client \\(DOCKER_BIN=)"
-  assert_equal "${#lines[@]}" 42
+  assert_line "       Migrate ledger state:               sqlite"
+  assert_equal "${#lines[@]}" 45
 
   run dokku migrate:report "$APP" --migrate-computed-timeout
   assert_success
@@ -384,7 +385,7 @@ release $BUILD"
   run_split dokku migrate:report "$APP" --format json
   assert_success
   assert_equal "$(jq -r 'type' <<<"$output")" object
-  assert_equal "$(jq 'keys | length' <<<"$output")" 41
+  assert_equal "$(jq 'keys | length' <<<"$output")" 44
   assert_equal "$(jq -c '[."computed-timeout", ."global-timeout", .timeout, ."computed-enabled", .enabled]' <<<"$output")" \
     '["600","900","600","true",""]'
 
@@ -434,7 +435,7 @@ release $BUILD"
 
   run_split dokku migrate:set "$APP" colour blue
   assert_failure
-  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines"
+  assert_equal "$stderr" " !     Invalid key specified ('colour'), valid keys include: enabled, timeout, lock-group, lock-by, scaled-migrations, output-limit, keep-runs, notify-url, notify-on, notify-lines, ledger-url"
   run_split dokku migrate:set "$APP" timeout 10m
   assert_failure
   assert_equal "$stderr" " !     Invalid value for timeout: '10m'. Valid values: a whole number of seconds from 1 to 2147483647, or an empty value to unset it"

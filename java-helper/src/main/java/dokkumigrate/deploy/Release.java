@@ -263,7 +263,7 @@ public final class Release {
         TaskRun skipped = ledger.finish(claimed.id(), RunOutcome.skipped(detail), helper.clock().instant());
         console.step("Not running the " + task.phase().label() + " task of " + deploy.app() + ": " + detail
                 + " (recorded as run #" + skipped.id() + ", skipped)");
-        ended.ended(deploy, skipped, Payload.Output.NONE);
+        // nothing ran here: no notice and no post-migrate-task, as for the runs Dokku's own runner ran
         return Result.PROCEED;
     }
 
