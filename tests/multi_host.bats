@@ -331,7 +331,7 @@ property_file() {
   scheduled="$(wc -l <"$(mh-lib-root host-a)/harness/scheduled.log")"
   run mh-dokku host-a harness:push "$app" "$source" "rev1$TEST_ID"
   assert_failure
-  assert_output --partial "127.0.0.1:$MH_PG_PORT"
+  assert_output --partial "Cannot reach PostgreSQL at 127.0.0.1:$MH_PG_PORT"
   assert_output --regexp ' !     '
   assert_equal "$(lines_of "$TASKS/log" "^start $app")" 0
   assert_equal "$(wc -l <"$(mh-lib-root host-a)/harness/scheduled.log")" "$scheduled"
@@ -385,15 +385,15 @@ property_file() {
   run mh-dokku host-a migrate:set --global ledger-url "$(mh-pg-url)"
   mh-pgpass host-a
   assert_failure
-  assert_output --partial "127.0.0.1:$MH_PG_PORT"
-  assert_output --partial "password"
+  # refused for the password it was given, not for finding none
+  assert_output --partial "127.0.0.1:$MH_PG_PORT refused the password"
   refute_output --partial "wrong$TEST_ID"
   assert_file_not_exists "$(property_file host-a)"
 
   url="$(mh-pg-url "missing$TEST_ID")"
   run mh-dokku host-a migrate:set --global ledger-url "$url"
   assert_failure
-  assert_output --partial "missing$TEST_ID"
+  assert_output --partial "no database missing$TEST_ID"
   assert_file_not_exists "$(property_file host-a)"
   run mh-psql postgres -Atc "SELECT count(*) FROM pg_database WHERE datname = 'missing$TEST_ID'"
   assert_output "0"
