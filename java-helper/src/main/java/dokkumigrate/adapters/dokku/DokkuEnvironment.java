@@ -23,6 +23,8 @@ public record DokkuEnvironment(
         Optional<String> buildId,
         Path ledgerPath) {
 
+    private static final Path KERNEL_HOST_NAME = Path.of("/proc/sys/kernel/hostname");
+
     public static DokkuEnvironment from(Map<String, String> env) {
         Path libRoot = Path.of(env.getOrDefault("DOKKU_LIB_ROOT", "/var/lib/dokku"));
         Path dataDir = libRoot.resolve("data").resolve("migrate");
@@ -70,7 +72,24 @@ public record DokkuEnvironment(
         return new DeployKey(dokkuPid, processInstance(dokkuPid));
     }
 
+    /**
+     * The kernel's name for this host, as {@code hostname} prints it: what the ledger records as the
+     * host of a run. Read from /proc with no DNS lookup, so a slow or absent resolver cannot stall a
+     * deploy, and a host in its own UTS namespace ({@code unshare --uts}) has its own name.
+     */
     public String hostName() {
+        return hostName(KERNEL_HOST_NAME);
+    }
+
+    static String hostName(Path kernelHostName) {
+        try {
+            String name = Files.readString(kernelHostName).strip();
+            if (!name.isEmpty()) {
+                return name;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or /proc not mounted: ask the JDK below
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.ledger.DeployKey;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -172,6 +173,36 @@ class DokkuEnvironmentTest {
     @Test
     void theHostNameIsKnown() {
         assertFalse(DokkuEnvironment.from(Map.of()).hostName().isBlank());
+    }
+
+    @Test
+    void theHostNameIsTheKernelsAsHostnamePrintsIt() throws Exception {
+        String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+
+        assertEquals(kernel, DokkuEnvironment.from(Map.of()).hostName());
+    }
+
+    @Test
+    void theHostNameIsReadFromTheKernelFileWithoutItsNewline(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hostname");
+        Files.writeString(file, "host-a\n");
+
+        assertEquals("host-a", DokkuEnvironment.hostName(file));
+    }
+
+    @Test
+    void withoutTheKernelFileTheJdksNameIsTaken(@TempDir Path dir) throws Exception {
+        String jdk = InetAddress.getLocalHost().getHostName();
+
+        assertEquals(jdk, DokkuEnvironment.hostName(dir.resolve("absent")));
+    }
+
+    @Test
+    void anEmptyKernelFileCountsAsMissing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("hostname");
+        Files.writeString(file, "\n");
+
+        assertEquals(InetAddress.getLocalHost().getHostName(), DokkuEnvironment.hostName(file));
     }
 
     private static DokkuEnvironment environmentFor(long pid) {
