@@ -3,6 +3,8 @@ package dokkumigrate.cli;
 import dokkumigrate.adapters.dokku.DokkuEnvironment;
 import dokkumigrate.adapters.sqlite.SqliteLedger;
 import dokkumigrate.deploy.ReleaseTrigger;
+import dokkumigrate.ledger.Ledger;
+import dokkumigrate.ledger.LedgerUnreachable;
 import dokkumigrate.output.Console;
 import dokkumigrate.platform.AppImage;
 import java.io.PrintStream;
@@ -126,7 +128,16 @@ final class Triggers {
         if (!rev.isEmpty()) {
             trigger = (trigger.isEmpty() ? "" : trigger + " ") + "rev=" + rev;
         }
-        services.takeover().takeOver(app, services.environment().deployKey(), trigger, rev);
+        try {
+            services.takeover().takeOver(app, services.environment().deployKey(), trigger, rev);
+        } catch (Ledger.LedgerException e) {
+            if (services.ledgerUrl().isPresent() && !(e instanceof LedgerUnreachable)) {
+                // handed to Dokku's own runner, the tasks would run on every host: the deploy stops instead
+                throw new LedgerUnreachable(e.getMessage() + " The deploy stops: with a shared ledger (ledger-url), "
+                        + "the tasks are never left to Dokku's own runner, which would run them on every host.", e);
+            }
+            throw e;
+        }
         return 0;
     }
 

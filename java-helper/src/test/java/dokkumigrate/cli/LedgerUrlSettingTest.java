@@ -15,6 +15,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -166,6 +168,23 @@ class LedgerUrlSettingTest {
         assertEquals(" !     ledger-url is a global setting: every app of a host shares one ledger. Set it with: "
                 + "dokku migrate:set --global ledger-url VALUE\n", perApp.stderr());
         assertEquals(List.of(), host.propertyFiles());
+    }
+
+    @Test
+    void anyFailureOfTheSharedLedgerAtPostExtractStopsTheDeployInsteadOfLeavingTheTasksToDokku() throws Exception {
+        assertEquals(0, host.run("set", "--global", "ledger-url", url).exitCode());
+        try (Connection c = server.connect(url.substring(url.lastIndexOf('/') + 1));
+             Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE deploys RENAME TO deploys_elsewhere");
+        }
+        String pid = host.env.get("DOKKU_PID");
+        host.writeDataFile("ps", "web", "Procfile." + pid, "web: run-web\nrelease: rake db:migrate\n");
+
+        CommandHost.Result extract = host.run("post-extract", "web", dir.resolve("work").toString(), "rev1");
+
+        // the server answers, but the ledger fails: the trigger file must not hand the tasks to Dokku
+        assertEquals(LedgerUnreachable.EXIT_CODE, extract.exitCode(), extract.toString());
+        assertTrue(extract.stderr().contains("never left to Dokku's own runner"), extract.stderr());
     }
 
     @Test
