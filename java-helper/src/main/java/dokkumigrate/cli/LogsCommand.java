@@ -76,7 +76,7 @@ final class LogsCommand extends OperatorCommand {
     }
 
     private static String logFile(Services services, TaskRun run) {
-        return run.logPath().isEmpty() ? "none recorded" : services.logs().location(run.app(), run.logPath());
+        return run.logFile().isEmpty() ? "none recorded" : services.logs().location(run.app(), run.logFile());
     }
 
     private static OptionalLong parseRunId(String text) {

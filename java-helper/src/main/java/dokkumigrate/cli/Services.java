@@ -29,7 +29,7 @@ import dokkumigrate.deploy.StatusReport;
 import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.deploy.Unlock;
 import dokkumigrate.deploy.HandBack;
-import dokkumigrate.deploy.Helper;
+import dokkumigrate.deploy.ProcessIdentity;
 import dokkumigrate.deploy.ReleaseTrigger;
 import dokkumigrate.deploy.Rollout;
 import dokkumigrate.deploy.ScaledMigrationGate;
@@ -37,7 +37,7 @@ import dokkumigrate.deploy.StandingTakeover;
 import dokkumigrate.deploy.Takeover;
 import dokkumigrate.adapters.http.JdkWebhookSender;
 import dokkumigrate.deploy.InFlight;
-import dokkumigrate.deploy.Release;
+import dokkumigrate.deploy.DeployTasks;
 import dokkumigrate.deploy.TaskEndNotice;
 import dokkumigrate.notify.WebhookDelivery;
 import dokkumigrate.deploy.RunLogs;
@@ -73,7 +73,7 @@ public final class Services implements AutoCloseable {
     private Ledger ledger;
     private TaskLocks locks;
     private Optional<LedgerUrl> ledgerUrl;
-    private Helper helper;
+    private ProcessIdentity helper;
     private PlugnPlatform platform;
     private ImageInspections inspections;
     private TaskRunner runner;
@@ -135,7 +135,7 @@ public final class Services implements AutoCloseable {
             locks = new FileTaskLocks(environment.lockDir());
             return;
         }
-        PostgresBackend backend = PostgresBackend.open(url.get(), helper().host());
+        PostgresBackend backend = PostgresBackend.open(url.get(), processIdentity().host());
         ledger = backend.ledger();
         locks = backend.locks();
     }
@@ -195,7 +195,7 @@ public final class Services implements AutoCloseable {
     }
 
     /** The lock of an app's tasks, from its settings and, for a database lock, its config. */
-    public dokkumigrate.deploy.Release.LockChooser lockChooser() {
+    public dokkumigrate.deploy.DeployTasks.LockChooser lockChooser() {
         return (app, settings) -> lockChoice(app);
     }
 
@@ -231,7 +231,7 @@ public final class Services implements AutoCloseable {
     public synchronized TaskEndNotice taskEnded() {
         if (taskEnded == null) {
             taskEnded = new TaskEndNotice(properties(), ledger(), platform(), console, webhookDelivery(),
-                    helper().clock());
+                    processIdentity().clock());
         }
         return taskEnded;
     }
@@ -242,8 +242,8 @@ public final class Services implements AutoCloseable {
     }
 
     /** The release use case, telling of each run's end through {@link #taskEnded()}. */
-    public Release release() {
-        return new Release(ledger(), runner(), locks(), platform(), logs(), console, helper(), inFlight, taskEnded(),
+    public DeployTasks deployTasks() {
+        return new DeployTasks(ledger(), runner(), locks(), platform(), logs(), console, processIdentity(), inFlight, taskEnded(),
                 lockChooser());
     }
 
@@ -262,7 +262,7 @@ public final class Services implements AutoCloseable {
     // The use cases, each built with what it needs: the commands and triggers call these, not the adapters.
 
     public Doctor doctor() {
-        return new Doctor(this::ledger, properties(), this::locks, runner(), platform(), helper(), bootMigrationScanner());
+        return new Doctor(this::ledger, properties(), this::locks, runner(), platform(), processIdentity(), bootMigrationScanner());
     }
 
     public MigrationHistory migrationHistory() {
@@ -274,7 +274,7 @@ public final class Services implements AutoCloseable {
     }
 
     public NotifyTest notifyTest() {
-        return new NotifyTest(properties(), ledger(), webhookDelivery(), helper());
+        return new NotifyTest(properties(), ledger(), webhookDelivery(), processIdentity());
     }
 
     public MigrateReport migrateReport() {
@@ -287,12 +287,12 @@ public final class Services implements AutoCloseable {
     }
 
     public Unlock unlock() {
-        return new Unlock(ledger(), locks(), runner(), helper());
+        return new Unlock(ledger(), locks(), runner(), processIdentity());
     }
 
     /** migrate:set's hand-back and take-over of an app's tasks when {@code enabled} changes. */
     public TaskOwnership taskOwnership() {
-        return new TaskOwnership(properties(), this::handBack, this::ledger, console, helper());
+        return new TaskOwnership(properties(), this::handBack, this::ledger, console, processIdentity());
     }
 
     /**
@@ -301,8 +301,8 @@ public final class Services implements AutoCloseable {
      */
     public SharedLedgerSwitch sharedLedgerSwitch() {
         return new SharedLedgerSwitch(properties(), url -> {
-            try (PostgresLedger shared = PostgresBackend.open(url, helper().host()).ledger()) {
-                return HistoryCopy.copy(environment.ledgerPath(), helper().host(), shared).describe();
+            try (PostgresLedger shared = PostgresBackend.open(url, processIdentity().host()).ledger()) {
+                return HistoryCopy.copy(environment.ledgerPath(), processIdentity().host(), shared).describe();
             }
         }, console);
     }
@@ -312,15 +312,15 @@ public final class Services implements AutoCloseable {
     }
 
     public ManualRun manualRun() {
-        return new ManualRun(ledger(), runner(), platform(), release());
+        return new ManualRun(ledger(), runner(), platform(), deployTasks());
     }
 
 
     /** The release triggers' use case; the ledger, Docker and the scan are reached only when it runs tasks. */
     public ReleaseTrigger releaseTrigger() {
         ScaledMigrationGate gate = new ScaledMigrationGate(platform(), deployCopies(), this::scanner, console);
-        return new ReleaseTrigger(properties(), this::ledger, this::release,
-                () -> new StandingTakeover(ledger(), deployCopies(), standingFiles(), console, helper()), gate,
+        return new ReleaseTrigger(properties(), this::ledger, this::deployTasks,
+                () -> new StandingTakeover(ledger(), deployCopies(), standingFiles(), console, processIdentity()), gate,
                 () -> SignalGuard.install(this));
     }
 
@@ -330,7 +330,7 @@ public final class Services implements AutoCloseable {
     }
 
     public Rollout rollout() {
-        return new Rollout(ledger(), console, helper(), deployCopies(), standingFiles());
+        return new Rollout(ledger(), console, processIdentity(), deployCopies(), standingFiles());
     }
 
     public AppRecords appRecords() {
@@ -338,12 +338,12 @@ public final class Services implements AutoCloseable {
     }
 
     public HandBack handBack() {
-        return new HandBack(ledger(), standingFiles(), console, helper());
+        return new HandBack(ledger(), standingFiles(), console, processIdentity());
     }
 
-    public synchronized Helper helper() {
+    public synchronized ProcessIdentity processIdentity() {
         if (helper == null) {
-            helper = Helper.current(environment.hostName());
+            helper = ProcessIdentity.current(environment.hostName());
         }
         return helper;
     }

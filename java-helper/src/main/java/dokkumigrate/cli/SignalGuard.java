@@ -18,7 +18,7 @@ final class SignalGuard implements ReleaseTrigger.InterruptGuard {
         Thread hook = new Thread(() -> {
             long interrupted = services.inFlight().interrupt(services.ledger(),
                     "stopped by a signal to the helper (deploy interrupted or cancelled)",
-                    services.helper().clock().instant());
+                    services.processIdentity().clock().instant());
             if (interrupted != 0) {
                 services.taskEnded().ended(interrupted);
             }

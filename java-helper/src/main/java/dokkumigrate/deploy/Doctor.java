@@ -41,11 +41,11 @@ public final class Doctor {
     private final Supplier<TaskLocks> locks;
     private final TaskRunner runner;
     private final Platform platform;
-    private final Helper helper;
+    private final ProcessIdentity helper;
     private final Optional<BootMigrationScanner> bootScanner;
 
     public Doctor(Supplier<Ledger> ledger, SettingsStore settings, Supplier<TaskLocks> locks, TaskRunner runner,
-                  Platform platform, Helper helper, Optional<BootMigrationScanner> bootScanner) {
+                  Platform platform, ProcessIdentity helper, Optional<BootMigrationScanner> bootScanner) {
         this.ledger = ledger;
         this.settings = settings;
         this.locks = locks;

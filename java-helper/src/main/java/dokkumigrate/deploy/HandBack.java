@@ -30,9 +30,9 @@ public final class HandBack {
     private final Ledger ledger;
     private final StandingFiles files;
     private final Console console;
-    private final Helper helper;
+    private final ProcessIdentity helper;
 
-    public HandBack(Ledger ledger, StandingFiles files, Console console, Helper helper) {
+    public HandBack(Ledger ledger, StandingFiles files, Console console, ProcessIdentity helper) {
         this.ledger = ledger;
         this.files = files;
         this.console = console;

@@ -15,16 +15,16 @@ import java.util.Optional;
 /**
  * {@code migrate:run}: runs the app's standing tasks again against the image of the app's deployed
  * release (as Dokku resolves it: a registry's repository, image repo and tag included), as a
- * new deploy of origin manual, through {@link Release}, so with the same claim, lock, timeout and
+ * new deploy of origin manual, through {@link DeployTasks}, so with the same claim, lock, timeout and
  * recording as a deploy. A predeploy task is committed into the image, as at deploy time.
  */
 public final class ManualRun {
     private final DeployRecords ledger;
     private final TaskRunner runner;
     private final Platform platform;
-    private final Release release;
+    private final DeployTasks release;
 
-    public ManualRun(DeployRecords ledger, TaskRunner runner, Platform platform, Release release) {
+    public ManualRun(DeployRecords ledger, TaskRunner runner, Platform platform, DeployTasks release) {
         this.ledger = ledger;
         this.runner = runner;
         this.platform = platform;
@@ -71,6 +71,6 @@ public final class ManualRun {
 
     /** Runs a deploy recorded by {@link #prepare} in the app's deployed image; whether every task succeeded. */
     public boolean run(Deploy deploy, Settings settings) {
-        return release.run(deploy, platform.deployedImage(deploy.app()), settings) == Release.Result.PROCEED;
+        return release.run(deploy, platform.deployedImage(deploy.app()), settings) == DeployTasks.Result.PROCEED;
     }
 }

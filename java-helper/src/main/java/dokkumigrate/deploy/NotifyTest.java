@@ -27,9 +27,9 @@ public final class NotifyTest {
     private final SettingsStore settings;
     private final Ledger ledger;
     private final WebhookDelivery delivery;
-    private final Helper helper;
+    private final ProcessIdentity helper;
 
-    public NotifyTest(SettingsStore settings, Ledger ledger, WebhookDelivery delivery, Helper helper) {
+    public NotifyTest(SettingsStore settings, Ledger ledger, WebhookDelivery delivery, ProcessIdentity helper) {
         this.settings = settings;
         this.ledger = ledger;
         this.delivery = delivery;

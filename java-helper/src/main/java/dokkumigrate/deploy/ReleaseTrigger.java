@@ -36,7 +36,7 @@ public final class ReleaseTrigger {
 
     private final SettingsStore settings;
     private final Supplier<Ledger> ledger;
-    private final Supplier<Release> release;
+    private final Supplier<DeployTasks> release;
     private final Supplier<StandingTakeover> standing;
     private final ScaledMigrationGate gate;
     private final Supplier<InterruptGuard> guard;
@@ -45,7 +45,7 @@ public final class ReleaseTrigger {
      * @param ledger, release, standing built on first use, so that an app the plugin is disabled for
      *     opens no ledger
      */
-    public ReleaseTrigger(SettingsStore settings, Supplier<Ledger> ledger, Supplier<Release> release,
+    public ReleaseTrigger(SettingsStore settings, Supplier<Ledger> ledger, Supplier<DeployTasks> release,
             Supplier<StandingTakeover> standing, ScaledMigrationGate gate, Supplier<InterruptGuard> guard) {
         this.settings = settings;
         this.ledger = ledger;
@@ -66,7 +66,7 @@ public final class ReleaseTrigger {
         if (!settings.enabled()) {
             return Outcome.NOTHING_TO_RUN;
         }
-        Release release = this.release.get();
+        DeployTasks release = this.release.get();
         Optional<Deploy> deploy = standing.get().ranByDokku(app, key, trigger, image)
                 .or(() -> release.deployFor(app, key, trigger));
         Plan plan = deploy.map(d -> ledger.get().planOf(d.id())).orElse(Plan.EMPTY);
@@ -80,7 +80,7 @@ public final class ReleaseTrigger {
             // with tasks to run, the image is scanned under the task lock by the caller that runs them;
             // other callers for the same deploy wait for the lock and return the recorded result
             TaskCompanion scan = plan.isEmpty() ? TaskCompanion.NONE : gate.besideTasks(app, image, settings, plan);
-            return release.run(deploy.get(), image, settings, scan) == Release.Result.PROCEED ? Outcome.PROCEED
+            return release.run(deploy.get(), image, settings, scan) == DeployTasks.Result.PROCEED ? Outcome.PROCEED
                     : Outcome.ABORT;
         }
     }

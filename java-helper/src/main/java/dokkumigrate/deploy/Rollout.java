@@ -29,11 +29,11 @@ import java.util.Optional;
 public final class Rollout {
     private final Ledger ledger;
     private final Console console;
-    private final Helper helper;
+    private final ProcessIdentity helper;
     private final DeployCopies copies;
     private final StandingFiles standing;
 
-    public Rollout(Ledger ledger, Console console, Helper helper, DeployCopies copies, StandingFiles standing) {
+    public Rollout(Ledger ledger, Console console, ProcessIdentity helper, DeployCopies copies, StandingFiles standing) {
         this.ledger = ledger;
         this.console = console;
         this.helper = helper;

@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 
 /**
  * The whole output of every run, one log per app and run, named as the ledger records it (the
- * run's {@code logPath}). The ledger keeps only a tail; these keep everything.
+ * run's {@code logFile}). The ledger keeps only a tail; these keep everything.
  */
 public interface RunLogs {
 

@@ -62,7 +62,7 @@ public final class RunOutputs {
 
     public Output of(TaskRun run) {
         long outputBytes = ledger.outputBytes(run.id());
-        if (logs.exists(run.app(), run.logPath())) {
+        if (logs.exists(run.app(), run.logFile())) {
             return new Output(run, Source.LOG_FILE, new byte[0], outputBytes);
         }
         if (!run.state().isFinal()) {
@@ -81,7 +81,7 @@ public final class RunOutputs {
         switch (output.source()) {
             case LOG_FILE -> {
                 TaskRun run = output.run();
-                return !logs.copyTo(run.app(), run.logPath(), tailLines, sink);
+                return !logs.copyTo(run.app(), run.logFile(), tailLines, sink);
             }
             case LEDGER -> {
                 byte[] copy = output.ledgerCopy();

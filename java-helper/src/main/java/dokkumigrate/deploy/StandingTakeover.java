@@ -32,9 +32,9 @@ public final class StandingTakeover {
     private final DeployCopies copies;
     private final StandingFiles files;
     private final Console console;
-    private final Helper helper;
+    private final ProcessIdentity helper;
 
-    public StandingTakeover(Ledger ledger, DeployCopies copies, StandingFiles files, Console console, Helper helper) {
+    public StandingTakeover(Ledger ledger, DeployCopies copies, StandingFiles files, Console console, ProcessIdentity helper) {
         this.ledger = ledger;
         this.copies = copies;
         this.files = files;

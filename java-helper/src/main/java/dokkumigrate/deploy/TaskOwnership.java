@@ -19,10 +19,10 @@ public final class TaskOwnership {
     private final Supplier<HandBack> handBack;
     private final Supplier<Ledger> ledger;
     private final Console console;
-    private final Helper helper;
+    private final ProcessIdentity helper;
 
     public TaskOwnership(SettingsStore settings, Supplier<HandBack> handBack, Supplier<Ledger> ledger, Console console,
-                         Helper helper) {
+                         ProcessIdentity helper) {
         this.settings = settings;
         this.handBack = handBack;
         this.ledger = ledger;

@@ -20,9 +20,9 @@ public final class Unlock {
     private final Ledger ledger;
     private final TaskLocks locks;
     private final TaskRunner runner;
-    private final Helper helper;
+    private final ProcessIdentity helper;
 
-    public Unlock(Ledger ledger, TaskLocks locks, TaskRunner runner, Helper helper) {
+    public Unlock(Ledger ledger, TaskLocks locks, TaskRunner runner, ProcessIdentity helper) {
         this.ledger = ledger;
         this.locks = locks;
         this.runner = runner;

@@ -23,7 +23,7 @@ public record TaskRun(
         String containerId,
         String host,
         long helperPid,
-        String logPath,
+        String logFile,
         String detail) {
 
     public Optional<Duration> duration() {

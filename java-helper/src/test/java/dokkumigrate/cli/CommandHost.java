@@ -165,9 +165,9 @@ final class CommandHost implements AutoCloseable {
         }
     }
 
-    /** Writes a run's log file as Release does. */
+    /** Writes a run's log file as DeployTasks does. */
     void writeLog(TaskRun run, byte[] output) {
-        try (OutputStream log = new RunLogFiles(logDir()).create(run.app(), run.logPath())) {
+        try (OutputStream log = new RunLogFiles(logDir()).create(run.app(), run.logFile())) {
             log.write(output);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

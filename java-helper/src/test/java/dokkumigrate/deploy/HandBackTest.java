@@ -40,7 +40,7 @@ class HandBackTest {
     @BeforeEach
     void setUp() throws Exception {
         data = new StandingData(dir);
-        handBack = new HandBack(data.ledger, data.files, new Console(out, err, false), Helper.current("test-host"));
+        handBack = new HandBack(data.ledger, data.files, new Console(out, err, false), ProcessIdentity.current("test-host"));
     }
 
     /** A build as post-extract records it and core-post-deploy promotes it (when it rolled out). */

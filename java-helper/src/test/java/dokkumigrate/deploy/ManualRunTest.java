@@ -71,8 +71,8 @@ class ManualRunTest {
         dokku.extraDockerArgs.add(marks + ":/marks");
         DockerTaskRunner runner = new DockerTaskRunner("docker", new ProcessRunner());
         locks = new FileTaskLocks(dir.resolve("locks"));
-        Release release = new Release(ledger, runner, locks, dokku, new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
+        DeployTasks release = new DeployTasks(ledger, runner, locks, dokku, new RunLogFiles(dir.resolve("logs")),
+                new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(), TaskEnded.NONE);
         manual = new ManualRun(ledger, runner, dokku, release);
     }
 

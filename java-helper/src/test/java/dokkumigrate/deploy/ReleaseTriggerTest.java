@@ -73,12 +73,12 @@ class ReleaseTriggerTest {
         ScaledMigrationGate gate = new ScaledMigrationGate(dokku, copies, recorded("scanner", () -> {
             throw new ScanAsked();
         }), console);
-        Supplier<Release> release = () -> new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+        Supplier<DeployTasks> release = () -> new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")), console,
-                Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
+                ProcessIdentity.current("test-host"), new InFlight(), TaskEnded.NONE);
         return new ReleaseTrigger(properties, recorded("ledger", () -> ledger), recorded("release", release),
                 recorded("standing", () -> new StandingTakeover(ledger, copies, new DataDirStandingFiles(dir), console,
-                        Helper.current("test-host"))),
+                        ProcessIdentity.current("test-host"))),
                 gate, recorded("guard", () -> () -> {
                 }));
     }

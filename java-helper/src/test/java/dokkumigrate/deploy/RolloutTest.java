@@ -50,7 +50,7 @@ class RolloutTest {
         ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
         copies = new DataDirDeployCopies(dir.resolve("lib"), KEY.dokkuPid());
         standing = new DataDirStandingFiles(dir.resolve("lib"));
-        rollout = new Rollout(ledger, new Console(out, err, false), Helper.current("test-host"), copies, standing);
+        rollout = new Rollout(ledger, new Console(out, err, false), ProcessIdentity.current("test-host"), copies, standing);
     }
 
     @AfterEach

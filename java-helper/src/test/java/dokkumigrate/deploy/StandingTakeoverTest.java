@@ -43,7 +43,7 @@ class StandingTakeoverTest {
         data.write(Phase.Source.PROCFILE, PROCFILE);
         data.write(Phase.Source.APP_JSON, APP_JSON);
         takeover = new StandingTakeover(data.ledger, new DataDirDeployCopies(dir, PID), data.files,
-                new Console(out, new ByteArrayOutputStream(), false), Helper.current("test-host"));
+                new Console(out, new ByteArrayOutputStream(), false), ProcessIdentity.current("test-host"));
     }
 
     @Test

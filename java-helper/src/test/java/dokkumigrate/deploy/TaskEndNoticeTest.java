@@ -71,7 +71,7 @@ class TaskEndNoticeTest {
                 new WebhookDelivery(new JdkWebhookSender()), Clock.systemUTC());
     }
 
-    /** A deploy of shop whose release task ran and ended in {@code state}, as Release records it. */
+    /** A deploy of shop whose release task ran and ended in {@code state}, as DeployTasks records it. */
     private Ended ended(RunState state, Integer exitCode, String output) {
         Deploy deploy = ledger.recordPlan("shop", new DeployKey(nextPid++, "t"), Deploy.Origin.EXTRACTED, "rev=abc", "",
                 Plan.of(new Task(Phase.RELEASE, "bin/migrate")));

@@ -192,7 +192,7 @@ public abstract class LedgerContract {
         assertEquals("sha256:feed", run.imageId());
         assertEquals("host-a", run.host());
         assertEquals(4242, run.helperPid());
-        assertEquals("", run.logPath(), "no log file until the caller names one");
+        assertEquals("", run.logFile(), "no log file until the caller names one");
         assertEquals(Optional.of(T0), run.startedAt());
         assertEquals(Optional.empty(), run.finishedAt());
         assertEquals(Optional.empty(), run.exitCode());
@@ -206,7 +206,7 @@ public abstract class LedgerContract {
 
         ledger.recordLogFile(run.id(), "run-" + run.id() + ".out");
 
-        assertEquals("run-" + run.id() + ".out", ledger.findRun(run.id()).orElseThrow().logPath());
+        assertEquals("run-" + run.id() + ".out", ledger.findRun(run.id()).orElseThrow().logFile());
         assertEquals(List.of("run-" + run.id() + ".out"), ledger.deleteApp("web"));
     }
 
@@ -564,7 +564,7 @@ public abstract class LedgerContract {
             assertEquals("copy", copied.app());
             assertFalse(Set.of(interrupted.id(), retried.id(), firstRun.id()).contains(copied.id()));
         }
-        assertEquals(retried.logPath(), copiedRuns.get(1).logPath());
+        assertEquals(retried.logFile(), copiedRuns.get(1).logFile());
         assertEquals("second output", new String(ledger.outputTail(copiedRuns.get(1).id()), StandardCharsets.UTF_8));
         assertEquals(Optional.of(ledger.findDeploy("copy", key(100)).orElseThrow()), ledger.latestExtracted("copy"));
         assertEquals(List.of("restart"), ledger.events("copy", 10).stream().map(Event::kind).toList());
@@ -584,7 +584,7 @@ public abstract class LedgerContract {
 
         List<String> removed = ledger.prune("web", 2);
 
-        assertEquals(Set.of(runs.get(0).logPath(), runs.get(1).logPath(), runs.get(2).logPath()), Set.copyOf(removed));
+        assertEquals(Set.of(runs.get(0).logFile(), runs.get(1).logFile(), runs.get(2).logFile()), Set.copyOf(removed));
         for (int i = 0; i < 5; i++) {
             assertEquals(i >= 3, ledger.findRun(runs.get(i).id()).isPresent(), "run " + i);
         }
@@ -605,7 +605,7 @@ public abstract class LedgerContract {
 
         List<String> removed = ledger.prune("web", 2);
 
-        assertEquals(Set.of(extractedRun.logPath(), standingRuns.get(0).logPath(), standingRuns.get(1).logPath()),
+        assertEquals(Set.of(extractedRun.logFile(), standingRuns.get(0).logFile(), standingRuns.get(1).logFile()),
                 Set.copyOf(removed));
         assertEquals(Optional.of(extracted), ledger.latestExtracted("web"));
         assertEquals(PLAN, ledger.planOf(extracted.id()));

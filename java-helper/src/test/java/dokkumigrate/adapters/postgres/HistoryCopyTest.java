@@ -113,7 +113,7 @@ class HistoryCopyTest {
         List<TaskRun> runs = postgres.runsOf(built.id());
         assertEquals(List.of(RunState.INTERRUPTED, RunState.SUCCEEDED), runs.stream().map(TaskRun::state).toList());
         assertEquals("host-a", runs.get(1).host());
-        assertEquals(history.succeeded.logPath(), runs.get(1).logPath());
+        assertEquals(history.succeeded.logFile(), runs.get(1).logFile());
         assertEquals("migrated\n", new String(postgres.outputTail(runs.get(1).id()), StandardCharsets.UTF_8));
         assertEquals(9, postgres.outputBytes(runs.get(1).id()));
         assertEquals(Optional.of("example.org"), postgres.notification(runs.get(1).id()).map(Notification::target));

@@ -41,12 +41,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two hosts sharing one PostgreSQL ledger and lock: two {@link Release}s with their own host name,
+ * Two hosts sharing one PostgreSQL ledger and lock: two {@link DeployTasks}s with their own host name,
  * ledger handle, locks, logs and console, running real task containers. The release task of a
  * revision runs once across them; predeploy runs on each; a run left running by a host that is gone
  * is marked interrupted naming it; a lock session lost before a success is recorded fails the deploy.
  */
-class ReleaseAcrossHostsTest {
+class DeployTasksAcrossHostsTest {
     private static final Settings DEFAULTS = new Settings(true, Duration.ofSeconds(60), "",
             Settings.ScaledMigrations.WARN, 1024, 1000);
     private static final AtomicLong APPS = new AtomicLong();
@@ -84,7 +84,7 @@ class ReleaseAcrossHostsTest {
         final FakeDokku dokku = new FakeDokku(TestImages.busybox());
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
         final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        final Release release;
+        final DeployTasks release;
 
         Host(String name) {
             this.name = name;
@@ -92,9 +92,9 @@ class ReleaseAcrossHostsTest {
             ledger = backend.ledger();
             dokku.extraDockerArgs.add("-v");
             dokku.extraDockerArgs.add(marks + ":/marks");
-            release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()), backend.locks(), dokku,
+            release = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()), backend.locks(), dokku,
                     new RunLogFiles(dir.resolve(name + "/logs")), new Console(out, err, false),
-                    new Helper(name, ProcessHandle.current().pid(), Clock.systemUTC()), new InFlight(), TaskEnded.NONE);
+                    new ProcessIdentity(name, ProcessHandle.current().pid(), Clock.systemUTC()), new InFlight(), TaskEnded.NONE);
         }
 
         /** A build of the app on this host (post-extract recorded its plan for REV). */
@@ -103,7 +103,7 @@ class ReleaseAcrossHostsTest {
                     revision, plan);
         }
 
-        Release.Result release(Deploy deploy) {
+        DeployTasks.Result release(Deploy deploy) {
             return release.run(deploy, dokku.appImage(app, "latest"), DEFAULTS);
         }
 
@@ -154,8 +154,8 @@ class ReleaseAcrossHostsTest {
         Deploy onA = hostA.build("rev1", releaseAndPredeploy());
         Deploy onB = hostB.build("rev1", releaseAndPredeploy());
 
-        assertEquals(Release.Result.PROCEED, hostA.release(onA));
-        assertEquals(Release.Result.PROCEED, hostB.release(onB));
+        assertEquals(DeployTasks.Result.PROCEED, hostA.release(onA));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(onB));
 
         assertEquals(1, releases(), marked().toString());
         assertEquals(2, marked().stream().filter(line -> line.equals("predeploy")).count(), marked().toString());
@@ -176,7 +176,7 @@ class ReleaseAcrossHostsTest {
         // a third host finds host-b's skipped run newest: its own names host-a's run too
         try (Host hostC = new Host("host-c")) {
             Deploy onC = hostC.build("rev1", releaseAndPredeploy());
-            assertEquals(Release.Result.PROCEED, hostC.release(onC));
+            assertEquals(DeployTasks.Result.PROCEED, hostC.release(onC));
             assertEquals(skipped.detail(), hostC.run(onC, Phase.RELEASE).detail());
         }
         assertEquals(1, releases(), marked().toString());
@@ -187,11 +187,11 @@ class ReleaseAcrossHostsTest {
         Deploy onA = hostA.build("rev1", releaseAndPredeploy());
         Deploy onB = hostB.build("rev1", releaseAndPredeploy());
 
-        CompletableFuture<Release.Result> a = CompletableFuture.supplyAsync(() -> hostA.release(onA));
-        CompletableFuture<Release.Result> b = CompletableFuture.supplyAsync(() -> hostB.release(onB));
+        CompletableFuture<DeployTasks.Result> a = CompletableFuture.supplyAsync(() -> hostA.release(onA));
+        CompletableFuture<DeployTasks.Result> b = CompletableFuture.supplyAsync(() -> hostB.release(onB));
 
-        assertEquals(Release.Result.PROCEED, a.get(LONG.toSeconds(), TimeUnit.SECONDS), hostA.output());
-        assertEquals(Release.Result.PROCEED, b.get(LONG.toSeconds(), TimeUnit.SECONDS), hostB.output());
+        assertEquals(DeployTasks.Result.PROCEED, a.get(LONG.toSeconds(), TimeUnit.SECONDS), hostA.output());
+        assertEquals(DeployTasks.Result.PROCEED, b.get(LONG.toSeconds(), TimeUnit.SECONDS), hostB.output());
         assertEquals(1, releases(), marked().toString());
         List<RunState> states = List.of(hostA.run(onA, Phase.RELEASE).state(), hostA.run(onB, Phase.RELEASE).state());
         assertTrue(states.contains(RunState.SUCCEEDED) && states.contains(RunState.SKIPPED), states.toString());
@@ -202,16 +202,16 @@ class ReleaseAcrossHostsTest {
     @Test
     void aNewRevisionAFailedReleaseElsewhereAndTheSameHostAgainRunTheReleaseAgain() throws Exception {
         Plan release = Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count"));
-        assertEquals(Release.Result.PROCEED, hostA.release(hostA.build("rev1", release)));
-        assertEquals(Release.Result.PROCEED, hostB.release(hostB.build("rev2", release)));
+        assertEquals(DeployTasks.Result.PROCEED, hostA.release(hostA.build("rev1", release)));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(hostB.build("rev2", release)));
         assertEquals(2, releases(), "a new revision runs wherever it comes first");
 
-        assertEquals(Release.Result.PROCEED, hostB.release(hostB.build("rev2", release)));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(hostB.build("rev2", release)));
         assertEquals(3, releases(), "the same host deploying the same revision again runs it again, as Dokku would");
 
         Plan failing = Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; exit 4"));
-        assertEquals(Release.Result.ABORT, hostA.release(hostA.build("rev3", failing)));
-        assertEquals(Release.Result.PROCEED, hostB.release(hostB.build("rev3", release)));
+        assertEquals(DeployTasks.Result.ABORT, hostA.release(hostA.build("rev3", failing)));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(hostB.build("rev3", release)));
         assertEquals(5, releases(), "a release that failed on another host runs again");
     }
 
@@ -223,7 +223,7 @@ class ReleaseAcrossHostsTest {
                 "host-a", 4242, Instant.now()));
         Deploy onB = hostB.build("rev1", releaseAndPredeploy());
 
-        assertEquals(Release.Result.PROCEED, hostB.release(onB));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(onB));
 
         TaskRun interrupted = hostB.ledger.findRun(left.id()).orElseThrow();
         assertEquals(RunState.INTERRUPTED, interrupted.state());
@@ -238,7 +238,7 @@ class ReleaseAcrossHostsTest {
     void aLockSessionLostBeforeASuccessIsRecordedFailsTheDeployAndTheNextCallRunsTheTaskAgain() throws Exception {
         Deploy onA = hostA.build("rev1", Plan.of(new Task(Phase.RELEASE,
                 "echo release >> /marks/count; echo migrating; until [ -e /marks/go ]; do sleep 0.1; done")));
-        CompletableFuture<Release.Result> a = CompletableFuture.supplyAsync(() -> hostA.release(onA));
+        CompletableFuture<DeployTasks.Result> a = CompletableFuture.supplyAsync(() -> hostA.release(onA));
         await(() -> {
             try {
                 return releases() == 1;
@@ -258,13 +258,13 @@ class ReleaseAcrossHostsTest {
                 + url.host() + ":" + url.port()), message);
         TaskRun left = hostA.run(onA, Phase.RELEASE);
         assertEquals(RunState.RUNNING, left.state(), "its end was not recorded");
-        assertTrue(Files.readString(dir.resolve("host-a/logs/" + app).resolve(left.logPath())).contains("migrating"),
+        assertTrue(Files.readString(dir.resolve("host-a/logs/" + app).resolve(left.logFile())).contains("migrating"),
                 "the output is in host-a's log file");
 
         Files.delete(marks.resolve("go"));
         Files.createFile(marks.resolve("go"));
         Deploy onB = hostB.build("rev1", onAPlan(onA));
-        assertEquals(Release.Result.PROCEED, hostB.release(onB));
+        assertEquals(DeployTasks.Result.PROCEED, hostB.release(onB));
         assertEquals(RunState.INTERRUPTED, hostB.ledger.findRun(left.id()).orElseThrow().state());
         assertEquals(RunState.SUCCEEDED, hostB.run(onB, Phase.RELEASE).state());
     }
@@ -279,14 +279,14 @@ class ReleaseAcrossHostsTest {
             FakeDokku dokku = new FakeDokku(TestImages.busybox());
             dokku.extraDockerArgs.addAll(List.of("-v", marks + ":/marks"));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Release release = new Release(backend.ledger(), new DockerTaskRunner("docker", new ProcessRunner()),
+            DeployTasks release = new DeployTasks(backend.ledger(), new DockerTaskRunner("docker", new ProcessRunner()),
                     backend.locks(), dokku, new RunLogFiles(dir.resolve("host-c/logs")), new Console(out, out, false),
-                    new Helper("host-c", ProcessHandle.current().pid(), Clock.systemUTC()), new InFlight(), TaskEnded.NONE);
+                    new ProcessIdentity("host-c", ProcessHandle.current().pid(), Clock.systemUTC()), new InFlight(), TaskEnded.NONE);
             Deploy deploy = backend.ledger().recordPlan(app, new DeployKey(1, "host-c"), Deploy.Origin.EXTRACTED, "",
                     "rev1", Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; echo migrating; "
                             + "until [ -e /marks/go ]; do sleep 0.1; done")));
             TaskRun claimed;
-            CompletableFuture<Release.Result> running = CompletableFuture.supplyAsync(
+            CompletableFuture<DeployTasks.Result> running = CompletableFuture.supplyAsync(
                     () -> release.run(deploy, dokku.appImage(app, "latest"), DEFAULTS));
             await(() -> {
                 try {

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * before the tasks (the boot-migration scan) runs once, by the caller that runs them, and the others
  * return the recorded result without taking the lock once the tasks have ended.
  */
-class ReleaseConcurrentCallersTest {
+class DeployTasksConcurrentCallersTest {
     private static final Settings DEFAULTS = new Settings(true, Duration.ofSeconds(60), "",
             Settings.ScaledMigrations.WARN, 1024, 1000);
     private static final Plan RELEASE_ONLY = Plan.of(new Task(Phase.RELEASE, "true"));
@@ -57,7 +57,7 @@ class ReleaseConcurrentCallersTest {
     private FileTaskLocks locks;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private Release release;
+    private DeployTasks release;
     private final AtomicInteger scans = new AtomicInteger();
 
     @BeforeAll
@@ -69,9 +69,9 @@ class ReleaseConcurrentCallersTest {
     void setUp() {
         ledger = SqliteLedger.open(dir.resolve("ledger.db"), Duration.ofSeconds(5));
         locks = new FileTaskLocks(dir.resolve("locks"));
-        release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()), locks,
+        release = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()), locks,
                 new FakeDokku(TestImages.busybox()), new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
+                new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
     @AfterEach
@@ -83,8 +83,8 @@ class ReleaseConcurrentCallersTest {
     void theWorkBeforeTheTasksRunsOnceWithTheTasksAndNotForALaterCaller() {
         Deploy deploy = record(1);
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
 
         assertEquals(1, scans.get());
         assertEquals(1, ledger.runsOf(deploy.id()).size());
@@ -95,9 +95,9 @@ class ReleaseConcurrentCallersTest {
         Deploy deploy = record(2);
         finishRelease(deploy, RunState.FAILED, 3);
 
-        try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
+        try (TaskLocks.Held held = locks.acquire(DeployTasks.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
-            assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
+            assertEquals(DeployTasks.Result.ABORT, release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
         }
 
         assertEquals(0, scans.get());
@@ -108,14 +108,14 @@ class ReleaseConcurrentCallersTest {
     @Test
     void aCallerWaitingForTheLockReturnsWhenTheHolderHasRunTheTasks() throws Exception {
         Deploy deploy = record(3);
-        CompletableFuture<Release.Result> waiting;
-        try (TaskLocks.Held held = locks.acquire(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
+        CompletableFuture<DeployTasks.Result> waiting;
+        try (TaskLocks.Held held = locks.acquire(DeployTasks.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key(), Duration.ofSeconds(1), Duration.ofSeconds(15),
                 () -> { })) {
             waiting = CompletableFuture.supplyAsync(() -> release.run(deploy, image(), DEFAULTS, scans::incrementAndGet));
             awaitOutput("Waiting for the app.app lock", waiting);
             // the holder (this test) runs the task while the caller waits
             finishRelease(deploy, RunState.SUCCEEDED, 0);
-            assertEquals(Release.Result.PROCEED, waiting.get(10, TimeUnit.SECONDS));
+            assertEquals(DeployTasks.Result.PROCEED, waiting.get(10, TimeUnit.SECONDS));
         }
 
         assertEquals(0, scans.get());
@@ -134,7 +134,7 @@ class ReleaseConcurrentCallersTest {
 
         assertEquals("a process that runs more than once migrates at boot", failure.getMessage());
         assertEquals(0, ledger.runsOf(deploy.id()).size());
-        assertFalse(locks.isHeld(Release.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key()));
+        assertFalse(locks.isHeld(DeployTasks.LockChooser.GROUP_OR_APP.choose("app", DEFAULTS).key()));
     }
 
     /** Waits until the caller has printed TEXT (it is then waiting for the lock), or has returned. */

@@ -40,7 +40,7 @@ import java.util.Optional;
  * group's) lock, each task claimed in the ledger before it starts. A second caller for the same
  * deploy waits for the lock and returns the recorded result instead of running anything.
  */
-public final class Release {
+public final class DeployTasks {
     private static final int FAILURE_TAIL_LINES = 20;
 
     private final Ledger ledger;
@@ -49,7 +49,7 @@ public final class Release {
     private final Platform platform;
     private final RunLogs logs;
     private final Console console;
-    private final Helper helper;
+    private final ProcessIdentity helper;
     private final InFlight inFlight;
     private final TaskEnded ended;
     private final LockChooser lockChooser;
@@ -65,8 +65,8 @@ public final class Release {
     }
 
     /** A release whose tasks run under their lock group's lock or the app's own (no database lock). */
-    public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
-                   Console console, Helper helper, InFlight inFlight, TaskEnded ended) {
+    public DeployTasks(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
+                   Console console, ProcessIdentity helper, InFlight inFlight, TaskEnded ended) {
         this(ledger, runner, locks, platform, logs, console, helper, inFlight, ended, LockChooser.GROUP_OR_APP);
     }
 
@@ -75,8 +75,8 @@ public final class Release {
      *                    post-migrate-task trigger); {@link TaskEnded#NONE} tells no one
      * @param lockChooser which lock the app's tasks run under
      */
-    public Release(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
-                   Console console, Helper helper, InFlight inFlight, TaskEnded ended, LockChooser lockChooser) {
+    public DeployTasks(Ledger ledger, TaskRunner runner, TaskLocks locks, Platform platform, RunLogs logs,
+                   Console console, ProcessIdentity helper, InFlight inFlight, TaskEnded ended, LockChooser lockChooser) {
         this.lockChooser = lockChooser;
         this.ledger = ledger;
         this.runner = runner;

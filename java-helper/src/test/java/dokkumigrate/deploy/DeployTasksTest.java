@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The release use case against the real Docker engine and a real ledger file. */
-class ReleaseTest {
+class DeployTasksTest {
     private static final Settings DEFAULTS = new Settings(true, Duration.ofSeconds(60), "",
             Settings.ScaledMigrations.WARN, 1024, 1000);
 
@@ -56,7 +56,7 @@ class ReleaseTest {
     private FakeDokku dokku;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private Release release;
+    private DeployTasks release;
     private Path marks;
 
     @BeforeAll
@@ -71,9 +71,9 @@ class ReleaseTest {
         marks = Files.createDirectories(dir.resolve("marks"));
         dokku.extraDockerArgs.add("-v");
         dokku.extraDockerArgs.add(marks + ":/marks");
-        release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+        release = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
+                new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(), TaskEnded.NONE);
     }
 
     @AfterEach
@@ -87,8 +87,8 @@ class ReleaseTest {
                 Plan.of(new Task(Phase.RELEASE, "echo release >> /marks/count; echo released"),
                         new Task(Phase.PREDEPLOY, "echo predeploy >> /marks/count")));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         assertEquals(List.of("predeploy", "release"), Files.readAllLines(marks.resolve("count")));
         List<TaskRun> runs = ledger.runsOf(deploy.id());
@@ -99,7 +99,7 @@ class ReleaseTest {
         assertTrue(shown.contains("       released"), shown);
         assertTrue(shown.contains("already ran for this deploy"), shown);
         TaskRun releaseRun = runs.get(1);
-        List<String> releaseLog = Files.readAllLines(dir.resolve("logs/app").resolve(releaseRun.logPath()));
+        List<String> releaseLog = Files.readAllLines(dir.resolve("logs/app").resolve(releaseRun.logFile()));
         assertTrue(releaseLog.contains("released"), "the release task's output is in its log file: " + releaseLog);
         assertEquals(2, dokku.createdContainers.size());
     }
@@ -109,8 +109,8 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(101, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo boom; exit 3")));
 
-        assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS));
-        assertEquals(Release.Result.ABORT, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.ABORT, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.ABORT, release.run(deploy, image(), DEFAULTS));
 
         List<TaskRun> runs = ledger.runsOf(deploy.id());
         assertEquals(1, runs.size(), "the failed task is not run again for the same deploy");
@@ -128,7 +128,7 @@ class ReleaseTest {
                 Plan.of(new Task(Phase.RELEASE, "sleep 600")));
         Settings shortTimeout = new Settings(true, Duration.ofSeconds(2), "", Settings.ScaledMigrations.WARN, 1024, 1000);
 
-        assertEquals(Release.Result.ABORT, release.run(deploy, image(), shortTimeout));
+        assertEquals(DeployTasks.Result.ABORT, release.run(deploy, image(), shortTimeout));
 
         TaskRun run = ledger.runsOf(deploy.id()).get(0);
         assertEquals(RunState.TIMED_OUT, run.state());
@@ -140,13 +140,13 @@ class ReleaseTest {
     void aReleaseWithoutABuildRunsTheStandingPlanOnceMore() {
         Deploy built = ledger.recordPlan("app", new DeployKey(103, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "echo run >> /marks/count")));
-        assertEquals(Release.Result.PROCEED, release.run(built, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(built, image(), DEFAULTS));
 
         Deploy configChange = release.deployFor("app", new DeployKey(104, "x"), "").orElseThrow();
 
         assertEquals(Deploy.Origin.STANDING, configChange.origin());
-        assertEquals(Release.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
-        assertEquals(Release.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(configChange, image(), DEFAULTS));
         assertEquals(2, ledger.runsOf(built.id()).size() + ledger.runsOf(configChange.id()).size());
     }
 
@@ -167,9 +167,9 @@ class ReleaseTest {
                         throw e.getCause();
                     }
                 });
-        Release starved = new Release(full, new DockerTaskRunner("docker", new ProcessRunner()),
+        DeployTasks starved = new DeployTasks(full, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight(), TaskEnded.NONE);
+                new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(), TaskEnded.NONE);
 
         DeployFailure failure = assertThrows(DeployFailure.class, () -> starved.run(deploy, image(), DEFAULTS));
 
@@ -179,7 +179,7 @@ class ReleaseTest {
         assertTrue(failure.getMessage().contains("Run #" + run.id() + " stays recorded as running"), failure.getMessage());
         assertEquals(1, failure.getSuppressed().length, "the lock-holder failure is kept, not thrown instead");
         assertEquals(RunState.RUNNING, run.state());
-        assertEquals(Release.Result.PROCEED, release.run(ledger.recordPlan("app", new DeployKey(108, "x"),
+        assertEquals(DeployTasks.Result.PROCEED, release.run(ledger.recordPlan("app", new DeployKey(108, "x"),
                 Deploy.Origin.EXTRACTED, "", "", Plan.of(new Task(Phase.RELEASE, "echo ran >> /marks/count"))), image(), DEFAULTS));
         assertEquals(RunState.INTERRUPTED, ledger.findRun(run.id()).orElseThrow().state());
     }
@@ -195,7 +195,7 @@ class ReleaseTest {
         Deploy deploy = ledger.recordPlan("app", new DeployKey(106, "x"), Deploy.Origin.EXTRACTED, "", "",
                 Plan.of(new Task(Phase.RELEASE, "printf %s \"$SECRET_TOKEN\" > /marks/secret")));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         assertEquals("s3cr3t-value", Files.readString(marks.resolve("secret")));
         assertFalse(out.toString(StandardCharsets.UTF_8).contains("s3cr3t-value"));
@@ -222,14 +222,14 @@ class ReleaseTest {
             List<String> recordedWhenTold = new ArrayList<>();
             TaskEndNotice notice = new TaskEndNotice(properties, ledger, dokku, new Console(out, err, false),
                     new WebhookDelivery(new JdkWebhookSender()), Clock.systemUTC());
-            Release told = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+            DeployTasks told = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                     new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
-                    new Console(out, err, false), Helper.current("test-host"), new InFlight(), (d, run, output) -> {
+                    new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(), (d, run, output) -> {
                         recordedWhenTold.add(ledger.findRun(run.id()).orElseThrow().state().label());
                         notice.ended(d, run, output);
                     });
 
-            assertEquals(Release.Result.ABORT, told.run(deploy, image(), DEFAULTS));
+            assertEquals(DeployTasks.Result.ABORT, told.run(deploy, image(), DEFAULTS));
 
             assertEquals(List.of("succeeded", "failed"), recordedWhenTold, "told after the end was recorded");
             List<TaskRun> runs = ledger.runsOf(deploy.id());
@@ -256,12 +256,12 @@ class ReleaseTest {
         TaskRun stale = ledger.claim(deploy.id(), Phase.RELEASE, new Ledger.RunClaim(TestImages.busybox(), "sha256:x",
                 "test-host", 999_999_999L, java.time.Instant.now()));
         List<String> told = new ArrayList<>();
-        Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+        DeployTasks release = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), new InFlight(),
+                new Console(out, err, false), ProcessIdentity.current("test-host"), new InFlight(),
                 (d, run, output) -> told.add(run.id() + " " + run.state().label()));
 
-        assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+        assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
         TaskRun rerun = ledger.runsOf(deploy.id()).get(1);
         assertEquals(List.of(stale.id() + " interrupted", rerun.id() + " succeeded"), told);
@@ -280,7 +280,7 @@ class ReleaseTest {
             Deploy deploy = ledger.recordPlan("app", new DeployKey(113, "x"), Deploy.Origin.EXTRACTED, "", "",
                     Plan.of(new Task(Phase.RELEASE, "true")));
 
-            assertEquals(Release.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
+            assertEquals(DeployTasks.Result.PROCEED, release.run(deploy, image(), DEFAULTS));
 
             assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
             assertEquals(RunState.INTERRUPTED, ledger.findRun(dead.id()).orElseThrow().state());
@@ -289,7 +289,7 @@ class ReleaseTest {
                     + liveHelper.pid() + " on test-host; left as it is."), errors);
             assertTrue(errors.contains("Run #" + dead.id() + " (predeploy) of app was interrupted"), errors);
             // the deploy whose task the live helper still runs does not run it a second time
-            assertEquals(Release.Result.ABORT, release.run(earlier, image(), DEFAULTS));
+            assertEquals(DeployTasks.Result.ABORT, release.run(earlier, image(), DEFAULTS));
             assertEquals(RunState.RUNNING, ledger.findRun(alive.id()).orElseThrow().state());
             String refused = err.toString(StandardCharsets.UTF_8);
             assertTrue(refused.contains("The release task of app is still running for this deploy in helper "
@@ -305,11 +305,11 @@ class ReleaseTest {
                 Plan.of(new Task(Phase.RELEASE, "echo started; touch /marks/started; sleep 300")));
         InFlight inFlight = new InFlight();
         List<String> told = new ArrayList<>();
-        Release release = new Release(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
+        DeployTasks release = new DeployTasks(ledger, new DockerTaskRunner("docker", new ProcessRunner()),
                 new FileTaskLocks(dir.resolve("locks")), dokku, new RunLogFiles(dir.resolve("logs")),
-                new Console(out, err, false), Helper.current("test-host"), inFlight,
+                new Console(out, err, false), ProcessIdentity.current("test-host"), inFlight,
                 (d, run, output) -> told.add(run.state().label() + ": " + run.detail()));
-        java.util.concurrent.CompletableFuture<Release.Result> running =
+        java.util.concurrent.CompletableFuture<DeployTasks.Result> running =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> release.run(deploy, image(), DEFAULTS));
         while (!Files.exists(marks.resolve("started"))) {
             assertFalse(running.isDone(), "the task ended before it was stopped: " + err);
@@ -319,7 +319,7 @@ class ReleaseTest {
         // what the shutdown hook does on SIGTERM, SIGINT or SIGHUP
         long stopped = inFlight.interrupt(ledger, "stopped by a signal to the helper", java.time.Instant.now());
 
-        assertEquals(Release.Result.ABORT, running.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(DeployTasks.Result.ABORT, running.get(120, java.util.concurrent.TimeUnit.SECONDS));
         TaskRun run = ledger.runsOf(deploy.id()).get(0);
         assertEquals(run.id(), stopped);
         assertEquals(RunState.INTERRUPTED, run.state());
