@@ -23,6 +23,7 @@ import dokkumigrate.deploy.MigrateReport;
 import dokkumigrate.deploy.MigrationHistory;
 import dokkumigrate.deploy.NotifyTest;
 import dokkumigrate.deploy.RunOutputs;
+import dokkumigrate.deploy.SettingChange;
 import dokkumigrate.deploy.SettingsUpdate;
 import dokkumigrate.deploy.SharedLedgerSwitch;
 import dokkumigrate.deploy.StatusReport;
@@ -204,7 +205,7 @@ public final class Services implements AutoCloseable {
     }
 
     /** As {@link #lockChoice}, or the app's own lock when Dokku cannot give its config (for unlock). */
-    public dokkumigrate.run.LockChoice lockChoiceOrOwn(String app) {
+    private dokkumigrate.run.LockChoice lockChoiceOrOwn(String app) {
         return properties().lockChoiceOrOwn(app, () -> platform().configEnv(app));
     }
 
@@ -287,11 +288,12 @@ public final class Services implements AutoCloseable {
     }
 
     public Unlock unlock() {
-        return new Unlock(ledger(), locks(), runner(), processIdentity());
+        return new Unlock(ledger(), locks(), runner(), processIdentity(), app -> lockChoiceOrOwn(app).key(),
+                runId -> taskEnded().ended(runId));
     }
 
     /** migrate:set's hand-back and take-over of an app's tasks when {@code enabled} changes. */
-    public TaskOwnership taskOwnership() {
+    private TaskOwnership taskOwnership() {
         return new TaskOwnership(properties(), this::handBack, this::ledger, console, processIdentity());
     }
 
@@ -299,7 +301,7 @@ public final class Services implements AutoCloseable {
      * migrate:set's switch to a shared ledger: opening it creates or migrates its schema, then this
      * host's SQLite history is copied into it, tagged with the host name.
      */
-    public SharedLedgerSwitch sharedLedgerSwitch() {
+    private SharedLedgerSwitch sharedLedgerSwitch() {
         return new SharedLedgerSwitch(properties(), url -> {
             try (PostgresLedger shared = PostgresBackend.open(url, processIdentity().host()).ledger()) {
                 return HistoryCopy.copy(environment.ledgerPath(), processIdentity().host(), shared).describe();
@@ -307,8 +309,9 @@ public final class Services implements AutoCloseable {
         }, console);
     }
 
-    public SettingsUpdate settingsUpdate() {
-        return new SettingsUpdate(properties());
+    public SettingChange settingChange() {
+        return new SettingChange(new SettingsUpdate(properties()), this::sharedLedgerSwitch, this::taskOwnership,
+                () -> platform().apps(), console);
     }
 
     public ManualRun manualRun() {

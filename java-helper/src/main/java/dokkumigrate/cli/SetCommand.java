@@ -1,14 +1,11 @@
 package dokkumigrate.cli;
 
-import dokkumigrate.deploy.SettingsUpdate;
-import dokkumigrate.deploy.TaskOwnership;
 import dokkumigrate.platform.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,31 +62,7 @@ final class SetCommand extends OperatorCommand {
         if (value.equals(FROM_STDIN) && Setting.byKey(key).map(Setting::secret).orElse(false)) {
             value = firstLine(System.in);
         }
-        SettingsUpdate.Change valid = SettingsUpdate.validate(app, key, value);
-        if (valid.setting() == Setting.LEDGER_URL) {
-            services.sharedLedgerSwitch().apply(valid.value());
-            return 0;
-        }
-        TaskOwnership ownership = services.taskOwnership();
-        boolean enabling = key.equals(Setting.ENABLED.key());
-        Map<String, Boolean> before = enabling
-                ? ownership.enabled(app.map(List::of).orElseGet(() -> services.platform().apps())) : Map.of();
-        SettingsUpdate.Change change = services.settingsUpdate().apply(app, key, value);
-        Setting setting = change.setting();
-        if (change.unset()) {
-            services.console().heading("Unsetting " + setting.key());
-        } else if (setting.secret()) {
-            services.console().heading("Setting " + setting.key() + " to " + change.shown()
-                    + " (the rest of the URL is a secret: never shown)");
-        } else {
-            services.console().heading("Setting " + setting.key() + " to " + change.value());
-        }
-        change.warnings().forEach(services.console()::warn);
-        if (enabling) {
-            String why = "migrate:set " + app.orElse("--global") + " enabled " + (change.unset() ? "(unset)" : change.value());
-            return ownership.settle(before, why) ? 0 : 1;
-        }
-        return 0;
+        return services.settingChange().apply(app, key, value) ? 0 : 1;
     }
 
     /** The first line on stdin, stripped; refused when there is none. */

@@ -30,8 +30,8 @@ final class UnlockCommand extends OperatorCommand {
     @Override
     int run(Services services) {
         AppNames.requireExisting(services.platform(), app);
-        String lockKey = services.lockChoiceOrOwn(app).key();
-        Unlock.Outcome outcome = services.unlock().unlock(app, lockKey, force);
+        Unlock.Outcome outcome = services.unlock().unlock(app, force);
+        String lockKey = outcome.lockKey();
         Console console = services.console();
         String lock = "The " + lockKey + " lock of " + app;
         switch (outcome.kind()) {
@@ -40,7 +40,6 @@ final class UnlockCommand extends OperatorCommand {
                 outcome.holder().ifPresent(h -> console.detail("Cleared the stale holder record of "
                         + TerminalText.escape(MigrateReport.describe(h))));
                 reportRuns(console, outcome);
-                tellEnded(services, outcome);
                 if (outcome.holder().isEmpty() && outcome.interrupted().isEmpty()) {
                     console.detail("Nothing was left to clear");
                 }
@@ -60,14 +59,6 @@ final class UnlockCommand extends OperatorCommand {
                 return 0;
             }
         }
-    }
-
-    /**
-     * The runs of a dead helper, just marked interrupted, have ended: their notice and the
-     * post-migrate-task trigger. (A live holder's runs, forced, are told of by that holder when they end.)
-     */
-    private static void tellEnded(Services services, Unlock.Outcome outcome) {
-        outcome.interrupted().forEach(run -> services.taskEnded().ended(run.id()));
     }
 
     /** Who holds the lock, as recorded (host names come from the ledger: escaped). */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * {@code migrate:unlock}: clears what a dead helper left behind (its lock-holder record, runs it
@@ -21,12 +23,21 @@ public final class Unlock {
     private final TaskLocks locks;
     private final TaskRunner runner;
     private final ProcessIdentity helper;
+    private final Function<String, String> lockKeyOf;
+    private final LongConsumer deadRunEnded;
 
-    public Unlock(Ledger ledger, TaskLocks locks, TaskRunner runner, ProcessIdentity helper) {
+    /**
+     * @param lockKeyOf    the key of the lock an app's tasks run under
+     * @param deadRunEnded tells of the end of a run a dead helper left, once it is marked interrupted
+     */
+    public Unlock(Ledger ledger, TaskLocks locks, TaskRunner runner, ProcessIdentity helper,
+                  Function<String, String> lockKeyOf, LongConsumer deadRunEnded) {
         this.ledger = ledger;
         this.locks = locks;
         this.runner = runner;
         this.helper = helper;
+        this.lockKeyOf = lockKeyOf;
+        this.deadRunEnded = deadRunEnded;
     }
 
     public enum Kind {
@@ -53,7 +64,8 @@ public final class Unlock {
                           List<String> containers) {
     }
 
-    public Outcome unlock(String app, String lockKey, boolean force) {
+    public Outcome unlock(String app, boolean force) {
+        String lockKey = lockKeyOf.apply(app);
         Optional<LockHolder> holder = ledger.lockHolder(lockKey);
         boolean onThisHost = holder.map(h -> h.host().equals(helper.host())).orElse(false);
         boolean alive = holder.map(h -> helper.isAlive(h.host(), h.pid())).orElse(false);
@@ -117,6 +129,9 @@ public final class Unlock {
             ledger.recordEvent(app, "unlock", lockKey + " was free" + stale.map(h -> "; cleared the stale record of pid "
                     + h.pid() + " on " + h.host() + " (deploy #" + h.deployId() + ")").orElse("")
                     + describe(interrupted, containers), helper.clock().instant());
+            // their helper is dead, so no one else tells of their end: the notice and post-migrate-task
+            // (a live holder's runs, forced, are told of by that holder when they end)
+            interrupted.forEach(run -> deadRunEnded.accept(run.id()));
             return Optional.of(new Outcome(Kind.FREE, lockKey, stale, false,
                     stale.map(h -> h.host().equals(helper.host())).orElse(false), stale.isPresent(), interrupted,
                     containers));

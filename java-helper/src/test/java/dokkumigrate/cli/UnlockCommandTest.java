@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dokkumigrate.adapters.lock.FileTaskLocks;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Ledger;
@@ -15,6 +16,7 @@ import dokkumigrate.run.RunState;
 import dokkumigrate.run.TaskLocks;
 import dokkumigrate.run.TaskRequest;
 import dokkumigrate.run.TaskRun;
+import dokkumigrate.testsupport.Receiver;
 import dokkumigrate.testsupport.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +108,24 @@ class UnlockCommandTest {
         assertEquals("app.web was free; cleared the stale record of pid " + dead + " on " + host.hostName()
                         + " (deploy #" + deploy.id() + "); marked interrupted: run #" + stale.id()
                         + "; removed 1 container(s)", host.ledger().events("web", 1).get(0).detail());
+    }
+
+    @Test
+    void theRunsOfADeadHelperThatUnlockInterruptsAreToldOfLikeAnyEndedRun() {
+        Deploy deploy = host.deploy("web", Deploy.Origin.EXTRACTED, PLAN);
+        TaskRun stale = host.claim(deploy, Phase.RELEASE, CommandHost.deadPid());
+        try (Receiver receiver = Receiver.answering(200)) {
+            host.run("set", "web", "notify-url", receiver.url("/hook"));
+
+            CommandHost.Result result = host.run("unlock", "web");
+
+            assertEquals(0, result.exitCode(), result.toString());
+            assertEquals(1, receiver.requests().size(), "no helper is left to tell of the interrupted run but unlock");
+            JsonNode notice = receiver.requests().get(0).json();
+            assertEquals("interrupted", notice.get("state").asText(), notice.toString());
+            assertEquals(stale.id(), notice.get("run_id").asLong(), notice.toString());
+            assertTrue(host.ledger().notification(stale.id()).isPresent(), "the notice is recorded with the run");
+        }
     }
 
     @Test
