@@ -23,9 +23,10 @@ import java.util.Optional;
 
 /**
  * The ledger's operations over JDBC, shared by the SQLite and PostgreSQL backends: each one runs
- * its backend's statements ({@link LedgerStatements}) as a read or as one transaction
- * ({@link Transactions}), and says what it was doing when it fails. A backend adds how it opens,
- * checks and closes its store.
+ * the statements both backends share ({@link DeployTable}, {@link RunTable},
+ * {@link AppliedMigrationTable}, {@link AppRows}) or its backend's own ({@link LedgerStatements}) as a
+ * read or as one transaction ({@link Transactions}), and says what it was doing when it fails. A
+ * backend adds how it opens, checks and closes its store.
  */
 public abstract class JdbcLedger implements Ledger {
     private final Transactions db;
@@ -44,42 +45,42 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Deploy> findDeploy(String app, DeployKey key) {
-        return db.query("find a deploy of " + app, c -> sql.findDeploy(c, app, key));
+        return db.query("find a deploy of " + app, c -> DeployTable.one(c, sql.queries().deployByKey(), app, key.toString()));
     }
 
     @Override
     public Optional<Deploy> findDeploy(long deployId) {
-        return db.query("find deploy " + deployId, c -> sql.findDeploy(c, deployId));
+        return db.query("find deploy " + deployId, c -> DeployTable.one(c, DeployTable.BY_ID, deployId));
     }
 
     @Override
     public Optional<Deploy> latestExtracted(String app) {
-        return db.query("find the standing plan of " + app, c -> sql.latestExtracted(c, app));
+        return db.query("find the standing plan of " + app, c -> DeployTable.one(c, sql.queries().latestExtracted(), app));
     }
 
     @Override
     public Optional<Deploy> latestDeploy(String app) {
-        return db.query("find the latest deploy of " + app, c -> sql.latestDeploy(c, app));
+        return db.query("find the latest deploy of " + app, c -> DeployTable.one(c, sql.queries().latestDeploy(), app));
     }
 
     @Override
     public Plan planOf(long deployId) {
-        return db.query("read the plan of deploy " + deployId, c -> sql.planOf(c, deployId));
+        return db.query("read the plan of deploy " + deployId, c -> DeployTable.planOf(c, deployId));
     }
 
     @Override
     public List<Deploy> deploys(String app, int limit) {
-        return db.query("read the deploys of " + app, c -> sql.deploys(c, app, limit));
+        return db.query("read the deploys of " + app, c -> DeployTable.list(c, sql.queries().deploysOfApp(), app, limit));
     }
 
     @Override
     public List<String> apps() {
-        return db.query("list the apps", c -> sql.apps(c));
+        return db.query("list the apps", c -> Jdbc.strings(c, sql.queries().apps()));
     }
 
     @Override
     public void markRolledOut(long deployId, Instant at) {
-        db.change("mark deploy " + deployId + " rolled out", c -> sql.markRolledOut(c, deployId, at));
+        db.change("mark deploy " + deployId + " rolled out", c -> DeployTable.markRolledOut(c, deployId, at));
     }
 
     @Override
@@ -90,12 +91,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void recordLogFile(long runId, String fileName) {
-        db.change("record the log file of run " + runId, c -> sql.recordLogFile(c, runId, fileName));
+        db.change("record the log file of run " + runId, c -> RunTable.recordLogFile(c, runId, fileName));
     }
 
     @Override
     public void recordContainer(long runId, String containerId) {
-        db.change("record the container of run " + runId, c -> sql.recordContainer(c, runId, containerId));
+        db.change("record the container of run " + runId, c -> RunTable.recordContainer(c, runId, containerId));
     }
 
     @Override
@@ -105,42 +106,42 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void markInterrupted(long runId, String detail, Instant at) {
-        db.change("mark run " + runId + " interrupted", c -> sql.markInterrupted(c, runId, detail, at));
+        db.change("mark run " + runId + " interrupted", c -> RunTable.markInterrupted(c, runId, detail, at));
     }
 
     @Override
     public Optional<TaskRun> findRun(long runId) {
-        return db.query("find run " + runId, c -> sql.findRun(c, runId));
+        return db.query("find run " + runId, c -> RunTable.one(c, RunTable.BY_ID, runId));
     }
 
     @Override
     public List<TaskRun> runsOf(long deployId) {
-        return db.query("read the runs of deploy " + deployId, c -> sql.runsOf(c, deployId));
+        return db.query("read the runs of deploy " + deployId, c -> RunTable.list(c, RunTable.OF_DEPLOY, deployId));
     }
 
     @Override
     public List<TaskRun> runningRuns(String app) {
-        return db.query("find running tasks of " + app, c -> sql.runningRuns(c, app));
+        return db.query("find running tasks of " + app, c -> RunTable.list(c, RunTable.RUNNING_OF_APP, app));
     }
 
     @Override
     public Optional<TaskRun> latestRun(String app) {
-        return db.query("find the latest run of " + app, c -> sql.latestRun(c, app));
+        return db.query("find the latest run of " + app, c -> RunTable.one(c, sql.queries().latestRun(), app));
     }
 
     @Override
     public Optional<TaskRun> latestReleaseRun(String app) {
-        return db.query("find the latest release run of " + app, c -> sql.latestReleaseRun(c, app));
+        return db.query("find the latest release run of " + app, c -> RunTable.one(c, sql.queries().latestReleaseRun(), app));
     }
 
     @Override
     public byte[] outputTail(long runId) {
-        return db.query("read the output of run " + runId, c -> sql.outputTail(c, runId));
+        return db.query("read the output of run " + runId, c -> RunTable.outputTail(c, runId));
     }
 
     @Override
     public long outputBytes(long runId) {
-        return db.query("read the output size of run " + runId, c -> sql.outputBytes(c, runId));
+        return db.query("read the output size of run " + runId, c -> RunTable.outputBytes(c, runId));
     }
 
     @Override
@@ -155,17 +156,18 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public List<String> deleteApp(String app) {
-        return db.write("delete the records of " + app, c -> sql.deleteApp(c, app));
+        return db.write("delete the records of " + app, c -> AppRows.delete(c, app));
     }
 
     @Override
     public void renameApp(String oldApp, String newApp) {
-        db.change("rename " + oldApp + " to " + newApp, c -> sql.renameApp(c, oldApp, newApp));
+        db.change("rename " + oldApp + " to " + newApp, c -> AppRows.rename(c, oldApp, newApp));
     }
 
     @Override
     public void cloneApp(String oldApp, String newApp) {
-        db.change("copy the records of " + oldApp + " to " + newApp, c -> sql.cloneApp(c, oldApp, newApp));
+        db.change("copy the records of " + oldApp + " to " + newApp, c -> AppRows.copy(c,
+                Jdbc.rows(c, sql.queries().deployIdsOfApp(), rs -> rs.getLong(1), oldApp), oldApp, newApp));
     }
 
     @Override
@@ -205,18 +207,19 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void recordAppliedMigrations(long runId, List<AppliedMigration> migrations, Instant at) {
-        db.change("record the migrations run " + runId + " applied", c -> sql.recordAppliedMigrations(c,
+        db.change("record the migrations run " + runId + " applied", c -> AppliedMigrationTable.insert(c,
                 runId, migrations, at));
     }
 
     @Override
     public Map<Long, List<Applied>> appliedMigrations(Collection<Long> runIds) {
-        return db.query("read the migrations runs applied", c -> sql.appliedMigrations(c, runIds));
+        return db.query("read the migrations runs applied", c -> AppliedMigrationTable.ofRuns(c, runIds));
     }
 
     @Override
     public List<AppliedByRun> migrationHistory(String app, Optional<String> migration, int limit) {
-        return db.query("read the migrations " + app + " applied", c -> sql.migrationHistory(c, app, migration, limit));
+        return db.query("read the migrations " + app + " applied", c -> AppliedMigrationTable.history(c,
+                sql.queries().migrationHistory(), sql.queries().migrationHistoryOfOne(), app, migration, limit));
     }
 
     @Override

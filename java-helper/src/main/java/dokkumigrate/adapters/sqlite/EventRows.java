@@ -24,10 +24,4 @@ final class EventRows {
     static List<Event> ofApp(Connection c, String app, int limit) throws SQLException {
         return Jdbc.rows(c, OF_APP, LedgerRows::event, app, limit);
     }
-
-    /** Copies the events of an app to another (apps:clone), oldest first. */
-    static void copy(Connection c, String oldApp, String newApp) throws SQLException {
-        execute(c, "INSERT INTO events (app, kind, detail, at) SELECT ?, kind, detail, at FROM events "
-                + "WHERE app = ? ORDER BY id", newApp, oldApp);
-    }
 }

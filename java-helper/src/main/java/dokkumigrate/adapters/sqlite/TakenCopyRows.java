@@ -46,14 +46,4 @@ final class TakenCopyRows {
         }
         return copies;
     }
-
-    /** Copies the taken copies of one deploy to another (apps:clone). */
-    static void copy(Connection c, long fromDeployId, long toDeployId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO taken_copies (deploy_id, file, original, stripped) "
-                + "SELECT ?, file, original, stripped FROM taken_copies WHERE deploy_id = ?")) {
-            s.setLong(1, toDeployId);
-            s.setLong(2, fromDeployId);
-            s.executeUpdate();
-        }
-    }
 }
