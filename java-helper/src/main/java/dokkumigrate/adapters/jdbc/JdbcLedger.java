@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger's operations over JDBC, shared by the SQLite and PostgreSQL backends: each one runs
- * the statements both backends share ({@link DeployTable}, {@link RunTable},
- * {@link AppliedMigrationTable}, {@link AppRows}) or its backend's own ({@link LedgerStatements}) as a
- * read or as one transaction ({@link Transactions}), and says what it was doing when it fails. A
- * backend adds how it opens, checks and closes its store.
+ * The ledger's operations over JDBC, shared by the SQLite and PostgreSQL backends: each one runs the
+ * statements both backends share ({@link DeployTable}, {@link RunTable}, {@link AppliedMigrationTable},
+ * {@link RecordTable}, {@link AppRows}) or its backend's own ({@link LedgerStatements}) as a read or as
+ * one transaction ({@link Transactions}), and says what it was doing when it fails. A backend adds how
+ * it opens, checks and closes its store.
  */
 public abstract class JdbcLedger implements Ledger {
     private final Transactions db;
@@ -146,12 +146,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void recordEvent(String app, String kind, String detail, Instant at) {
-        db.change("record a " + kind + " of " + app, c -> sql.recordEvent(c, app, kind, detail, at));
+        db.change("record a " + kind + " of " + app, c -> RecordTable.insertEvent(c, app, kind, detail, at));
     }
 
     @Override
     public List<Event> events(String app, int limit) {
-        return db.query("read the events of " + app, c -> sql.events(c, app, limit));
+        return db.query("read the events of " + app, c -> RecordTable.events(c, sql.queries().eventsOfApp(), app, limit));
     }
 
     @Override
@@ -177,7 +177,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<LockHolder> lockHolder(String lockKey) {
-        return db.query("read the holder of lock " + lockKey, c -> sql.lockHolder(c, lockKey));
+        return db.query("read the holder of lock " + lockKey, c -> RecordTable.lockHolder(c, lockKey));
     }
 
     @Override
@@ -187,7 +187,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void clearLockHolder(String lockKey, long pid) {
-        db.change("clear the holder of lock " + lockKey, c -> sql.clearLockHolder(c, lockKey, pid));
+        db.change("clear the holder of lock " + lockKey, c -> RecordTable.clearLockHolder(c, lockKey, pid));
     }
 
     @Override
@@ -197,12 +197,14 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Notification> notification(long runId) {
-        return db.query("read the notice of run " + runId, c -> sql.notification(c, runId));
+        return db.query("read the notice of run " + runId, c -> RecordTable.notification(c,
+                RecordTable.NOTIFICATIONS + "WHERE n.run_id = ?", runId));
     }
 
     @Override
     public Optional<Notification> latestNotification(String app) {
-        return db.query("read the latest notice of " + app, c -> sql.latestNotification(c, app));
+        return db.query("read the latest notice of " + app, c -> RecordTable.notification(c,
+                sql.queries().latestNotification(), app));
     }
 
     @Override
@@ -230,7 +232,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public List<TakenCopy.Recorded> takenCopies(String app, Phase.Source file, int limit) {
-        return db.query("read the " + file.label() + " copies kept for " + app, c -> sql.takenCopies(c, app,
-                file, limit));
+        return db.query("read the " + file.label() + " copies kept for " + app, c -> RecordTable.takenCopies(c,
+                sql.queries().takenCopiesOfApp(), app, file, limit));
     }
 }

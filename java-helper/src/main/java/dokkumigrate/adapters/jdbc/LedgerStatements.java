@@ -2,7 +2,6 @@ package dokkumigrate.adapters.jdbc;
 
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.EventRecords.Event;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.ledger.RunRecords.RunClaim;
@@ -15,13 +14,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What a ledger backend does its own way, run on the connection {@link JdbcLedger} gives it, inside
  * the transaction it chose: the queries whose SQL differs ({@link #queries}) and the operations whose
  * code differs. Everything else {@link JdbcLedger} runs itself, with the statements both backends
- * share ({@link DeployTable}, {@link RunTable}, {@link AppliedMigrationTable}, {@link AppRows}).
+ * share ({@link DeployTable}, {@link RunTable}, {@link AppliedMigrationTable}, {@link RecordTable},
+ * {@link AppRows}).
  */
 public interface LedgerStatements {
     /**
@@ -37,10 +36,13 @@ public interface LedgerStatements {
      * @param latestReleaseRun the app's newest release run (app)
      * @param migrationHistory see {@link AppliedMigrationTable#history(String)}
      * @param migrationHistoryOfOne see {@link AppliedMigrationTable#historyOfMigration}
+     * @param eventsOfApp the app's events, newest first (app, limit)
+     * @param latestNotification the notice of the app's newest run with one (app)
+     * @param takenCopiesOfApp the app's copies of one file, newest deploy first (app, file, limit)
      */
     record Queries(String deployByKey, String latestExtracted, String latestDeploy, String deploysOfApp,
             String apps, String deployIdsOfApp, String latestRun, String latestReleaseRun, String migrationHistory,
-            String migrationHistoryOfOne) {
+            String migrationHistoryOfOne, String eventsOfApp, String latestNotification, String takenCopiesOfApp) {
     }
 
     Queries queries();
@@ -56,23 +58,12 @@ public interface LedgerStatements {
     /** Removes all but the app's newest {@code keep} runs, and the deploys left without any; returns their logs. */
     List<String> prune(Connection c, String app, int keep) throws SQLException;
 
-    void recordEvent(Connection c, String app, String kind, String detail, Instant at) throws SQLException;
-
-    List<Event> events(Connection c, String app, int limit) throws SQLException;
-
-    Optional<LockHolder> lockHolder(Connection c, String lockKey) throws SQLException;
-
+    /** Records the holder of a lock, in place of any earlier one. */
     void recordLockHolder(Connection c, LockHolder holder) throws SQLException;
 
-    void clearLockHolder(Connection c, String lockKey, long pid) throws SQLException;
-
+    /** Records a run's notice, in place of any earlier one. */
     void recordNotification(Connection c, Notification notification) throws SQLException;
 
-    Optional<Notification> notification(Connection c, long runId) throws SQLException;
-
-    Optional<Notification> latestNotification(Connection c, String app) throws SQLException;
-
+    /** Records a deploy's taken copies, each in place of any earlier one of its file. */
     void recordTakenCopies(Connection c, long deployId, List<TakenCopy> copies) throws SQLException;
-
-    List<TakenCopy.Recorded> takenCopies(Connection c, String app, Phase.Source file, int limit) throws SQLException;
 }

@@ -6,10 +6,10 @@ import dokkumigrate.adapters.jdbc.AppliedMigrationTable;
 import dokkumigrate.adapters.jdbc.DeployTable;
 import dokkumigrate.adapters.jdbc.Jdbc;
 import dokkumigrate.adapters.jdbc.LedgerStatements;
+import dokkumigrate.adapters.jdbc.RecordTable;
 import dokkumigrate.adapters.jdbc.RunTable;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.EventRecords.Event;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.ledger.RunRecords.RunClaim;
@@ -23,12 +23,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the PostgreSQL ledger does its own way: "newest" by time (a copied history comes after
- * deploys made here), claims and plans that lock the deploy's row, upserts, and the records
- * ({@link RecordRows}) each host's writes share.
+ * deploys made here), claims and plans that lock the deploy's row, and upserts.
  */
 final class PostgresStatements implements LedgerStatements {
     private static final String DEPLOYS_NEWEST_FIRST = " ORDER BY created_at DESC, id DESC";
@@ -49,7 +47,11 @@ final class PostgresStatements implements LedgerStatements {
             RunTable.SELECT + "app = ?" + RUNS_NEWEST_FIRST + " LIMIT 1",
             RunTable.SELECT + "app = ? AND phase = 'release'" + RUNS_NEWEST_FIRST + " LIMIT 1",
             AppliedMigrationTable.history(APPLIED_NEWEST_FIRST),
-            AppliedMigrationTable.historyOfMigration(APPLIED_NEWEST_FIRST));
+            AppliedMigrationTable.historyOfMigration(APPLIED_NEWEST_FIRST),
+            "SELECT id, app, kind, detail, at FROM events WHERE app = ? ORDER BY at DESC, id DESC LIMIT ?",
+            RecordTable.NOTIFICATIONS + "JOIN runs r ON r.id = n.run_id WHERE r.app = ? "
+                    + "ORDER BY r.started_at DESC NULLS LAST, r.id DESC LIMIT 1",
+            RecordTable.TAKEN_COPIES + "ORDER BY d.created_at DESC, d.id DESC LIMIT ?");
     /** The app's runs beyond the newest {@code keep} (app, keep). */
     private static final String OLDER_THAN_KEPT = "SELECT id FROM runs WHERE app = ?" + RUNS_NEWEST_FIRST + " OFFSET ?";
     /**
@@ -129,53 +131,29 @@ final class PostgresStatements implements LedgerStatements {
     }
 
     @Override
-    public void recordEvent(Connection c, String app, String kind, String detail, Instant at) throws SQLException {
-        RecordRows.insertEvent(c, app, kind, detail, at);
-    }
-
-    @Override
-    public List<Event> events(Connection c, String app, int limit) throws SQLException {
-        return RecordRows.events(c, app, limit);
-    }
-
-    @Override
-    public Optional<LockHolder> lockHolder(Connection c, String lockKey) throws SQLException {
-        return RecordRows.lockHolder(c, lockKey);
-    }
-
-    @Override
     public void recordLockHolder(Connection c, LockHolder holder) throws SQLException {
-        RecordRows.putLockHolder(c, holder);
+        execute(c, "INSERT INTO lock_holders (lock_key, app, deploy_id, pid, host, since) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (lock_key) DO UPDATE SET app = EXCLUDED.app, deploy_id = EXCLUDED.deploy_id, "
+                + "pid = EXCLUDED.pid, host = EXCLUDED.host, since = EXCLUDED.since", holder.lockKey(), holder.app(),
+                holder.deployId(), holder.pid(), holder.host(), holder.since().toEpochMilli());
     }
 
     @Override
-    public void clearLockHolder(Connection c, String lockKey, long pid) throws SQLException {
-        RecordRows.clearLockHolder(c, lockKey, pid);
-    }
-
-    @Override
-    public void recordNotification(Connection c, Notification notification) throws SQLException {
-        RecordRows.putNotification(c, notification);
-    }
-
-    @Override
-    public Optional<Notification> notification(Connection c, long runId) throws SQLException {
-        return RecordRows.notification(c, runId);
-    }
-
-    @Override
-    public Optional<Notification> latestNotification(Connection c, String app) throws SQLException {
-        return RecordRows.latestNotification(c, app);
+    public void recordNotification(Connection c, Notification n) throws SQLException {
+        execute(c, "INSERT INTO notifications (run_id, target, attempts, delivered, last_status, last_error, at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET target = EXCLUDED.target, "
+                + "attempts = EXCLUDED.attempts, delivered = EXCLUDED.delivered, last_status = EXCLUDED.last_status, "
+                + "last_error = EXCLUDED.last_error, at = EXCLUDED.at", n.runId(), n.target(), n.attempts(),
+                n.delivered() ? 1 : 0, n.lastStatus().orElse(null), n.lastError(), n.at().toEpochMilli());
     }
 
     @Override
     public void recordTakenCopies(Connection c, long deployId, List<TakenCopy> copies) throws SQLException {
-        RecordRows.putTakenCopies(c, deployId, copies);
-    }
-
-    @Override
-    public List<TakenCopy.Recorded> takenCopies(Connection c, String app, Phase.Source file,
-            int limit) throws SQLException {
-        return RecordRows.takenCopies(c, app, file, limit);
+        for (TakenCopy copy : copies) {
+            execute(c, "INSERT INTO taken_copies (deploy_id, file, original, stripped) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (deploy_id, file) DO UPDATE SET original = EXCLUDED.original, "
+                    + "stripped = EXCLUDED.stripped", deployId, copy.file().label(), copy.original().orElse(null),
+                    copy.stripped().orElse(null));
+        }
     }
 }

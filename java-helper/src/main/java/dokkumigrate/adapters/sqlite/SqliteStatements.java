@@ -8,10 +8,10 @@ import dokkumigrate.adapters.jdbc.AppliedMigrationTable;
 import dokkumigrate.adapters.jdbc.DeployTable;
 import dokkumigrate.adapters.jdbc.Jdbc;
 import dokkumigrate.adapters.jdbc.LedgerStatements;
+import dokkumigrate.adapters.jdbc.RecordTable;
 import dokkumigrate.adapters.jdbc.RunTable;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.EventRecords.Event;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.ledger.RunRecords.RunClaim;
@@ -26,14 +26,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What the SQLite ledger does its own way: "newest" by id, plans and claims serialised by the
- * transaction's own lock ({@code BEGIN IMMEDIATE}), {@code INSERT OR REPLACE}, and a table class per
- * kind of record.
+ * transaction's own lock ({@code BEGIN IMMEDIATE}), and {@code INSERT OR REPLACE}.
  */
 final class SqliteStatements implements LedgerStatements {
     /** The queries; "newest" is by id. */
@@ -47,7 +47,10 @@ final class SqliteStatements implements LedgerStatements {
             RunTable.SELECT + "app = ? ORDER BY id DESC LIMIT 1",
             RunTable.SELECT + "app = ? AND phase = 'release' ORDER BY id DESC LIMIT 1",
             AppliedMigrationTable.history(" ORDER BY a.id DESC LIMIT ?"),
-            AppliedMigrationTable.historyOfMigration(" ORDER BY a.id DESC LIMIT ?"));
+            AppliedMigrationTable.historyOfMigration(" ORDER BY a.id DESC LIMIT ?"),
+            "SELECT id, app, kind, detail, at FROM events WHERE app = ? ORDER BY id DESC LIMIT ?",
+            RecordTable.NOTIFICATIONS + "JOIN runs r ON r.id = n.run_id WHERE r.app = ? ORDER BY n.run_id DESC LIMIT 1",
+            RecordTable.TAKEN_COPIES + "ORDER BY t.deploy_id DESC LIMIT ?");
     static final String RUN_COUNT = "SELECT COUNT(*) FROM runs WHERE deploy_id = ?";
     /** The app's runs beyond the newest {@code keep} (app, keep). */
     private static final String OLDER_THAN_KEPT = "SELECT id FROM runs WHERE app = ? ORDER BY id DESC LIMIT -1 OFFSET ?";
@@ -136,53 +139,42 @@ final class SqliteStatements implements LedgerStatements {
     }
 
     @Override
-    public void recordEvent(Connection c, String app, String kind, String detail, Instant at) throws SQLException {
-        EventRows.insert(c, app, kind, detail, at);
-    }
-
-    @Override
-    public List<Event> events(Connection c, String app, int limit) throws SQLException {
-        return EventRows.ofApp(c, app, limit);
-    }
-
-    @Override
-    public Optional<LockHolder> lockHolder(Connection c, String lockKey) throws SQLException {
-        return LockHolderRows.ofLock(c, lockKey);
-    }
-
-    @Override
     public void recordLockHolder(Connection c, LockHolder holder) throws SQLException {
-        LockHolderRows.put(c, holder);
+        execute(c, "INSERT OR REPLACE INTO lock_holders (lock_key, app, deploy_id, pid, host, since) VALUES (?, ?, ?, ?, ?, ?)",
+                holder.lockKey(), holder.app(), holder.deployId(), holder.pid(), holder.host(),
+                holder.since().toEpochMilli());
     }
 
     @Override
-    public void clearLockHolder(Connection c, String lockKey, long pid) throws SQLException {
-        LockHolderRows.clear(c, lockKey, pid);
-    }
-
-    @Override
-    public void recordNotification(Connection c, Notification notification) throws SQLException {
-        NotificationRows.insert(c, notification);
-    }
-
-    @Override
-    public Optional<Notification> notification(Connection c, long runId) throws SQLException {
-        return NotificationRows.ofRun(c, runId);
-    }
-
-    @Override
-    public Optional<Notification> latestNotification(Connection c, String app) throws SQLException {
-        return NotificationRows.latestOfApp(c, app);
+    public void recordNotification(Connection c, Notification n) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO notifications "
+                + "(run_id, target, attempts, delivered, last_status, last_error, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, n.runId());
+            s.setString(2, n.target());
+            s.setInt(3, n.attempts());
+            s.setInt(4, n.delivered() ? 1 : 0);
+            if (n.lastStatus().isPresent()) {
+                s.setInt(5, n.lastStatus().get());
+            } else {
+                s.setNull(5, Types.INTEGER);
+            }
+            s.setString(6, n.lastError());
+            s.setLong(7, n.at().toEpochMilli());
+            s.executeUpdate();
+        }
     }
 
     @Override
     public void recordTakenCopies(Connection c, long deployId, List<TakenCopy> copies) throws SQLException {
-        TakenCopyRows.insert(c, deployId, copies);
-    }
-
-    @Override
-    public List<TakenCopy.Recorded> takenCopies(Connection c, String app, Phase.Source file,
-            int limit) throws SQLException {
-        return TakenCopyRows.ofApp(c, app, file, limit);
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT OR REPLACE INTO taken_copies (deploy_id, file, original, stripped) VALUES (?, ?, ?, ?)")) {
+            for (TakenCopy copy : copies) {
+                s.setLong(1, deployId);
+                s.setString(2, copy.file().label());
+                s.setBytes(3, copy.original().orElse(null));
+                s.setBytes(4, copy.stripped().orElse(null));
+                s.executeUpdate();
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dokkumigrate.adapters.jdbc.DeployTable;
+import dokkumigrate.adapters.jdbc.RecordTable;
 import dokkumigrate.adapters.jdbc.RunTable;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Deploy.Origin;
@@ -372,8 +373,8 @@ class SqliteLedgerTest extends LedgerContract {
         statements.put(SqliteStatements.QUERIES.latestReleaseRun(), new Object[] {"web"});
         statements.put(RunTable.OUTPUT_TAIL, new Object[] {1});
         statements.put(RunTable.OUTPUT_BYTES, new Object[] {1});
-        statements.put(EventRows.OF_APP, new Object[] {"web", 5});
-        statements.put(LockHolderRows.OF_LOCK, new Object[] {"app.web"});
+        statements.put(SqliteStatements.QUERIES.eventsOfApp(), new Object[] {"web", 5});
+        statements.put(RecordTable.LOCK_HOLDER, new Object[] {"app.web"});
         statements.put(SqliteStatements.QUERIES.migrationHistory(), new Object[] {"web", 10});
         statements.put(SqliteStatements.QUERIES.migrationHistoryOfOne(), new Object[] {"web", "m", "m", "m", "m", "m", 10});
 
