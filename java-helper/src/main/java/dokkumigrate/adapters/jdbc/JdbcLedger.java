@@ -30,10 +30,13 @@ import java.util.Optional;
  */
 public abstract class JdbcLedger implements Ledger {
     private final Transactions db;
+    private final LedgerStatements.Queries queries;
     private final LedgerStatements sql;
 
-    protected JdbcLedger(Transactions db, LedgerStatements sql) {
+    /** A ledger on {@code db}, with the backend's own {@code queries} and statements. */
+    protected JdbcLedger(Transactions db, LedgerStatements.Queries queries, LedgerStatements sql) {
         this.db = db;
+        this.queries = queries;
         this.sql = sql;
     }
 
@@ -45,7 +48,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Deploy> findDeploy(String app, DeployKey key) {
-        return db.query("find a deploy of " + app, c -> DeployTable.one(c, sql.queries().deployByKey(), app, key.toString()));
+        return db.query("find a deploy of " + app, c -> DeployTable.one(c, queries.deployByKey(), app, key.toString()));
     }
 
     @Override
@@ -55,12 +58,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Deploy> latestExtracted(String app) {
-        return db.query("find the standing plan of " + app, c -> DeployTable.one(c, sql.queries().latestExtracted(), app));
+        return db.query("find the standing plan of " + app, c -> DeployTable.one(c, queries.latestExtracted(), app));
     }
 
     @Override
     public Optional<Deploy> latestDeploy(String app) {
-        return db.query("find the latest deploy of " + app, c -> DeployTable.one(c, sql.queries().latestDeploy(), app));
+        return db.query("find the latest deploy of " + app, c -> DeployTable.one(c, queries.latestDeploy(), app));
     }
 
     @Override
@@ -70,12 +73,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public List<Deploy> deploys(String app, int limit) {
-        return db.query("read the deploys of " + app, c -> DeployTable.list(c, sql.queries().deploysOfApp(), app, limit));
+        return db.query("read the deploys of " + app, c -> DeployTable.list(c, queries.deploysOfApp(), app, limit));
     }
 
     @Override
     public List<String> apps() {
-        return db.query("list the apps", c -> Jdbc.strings(c, sql.queries().apps()));
+        return db.query("list the apps", c -> Jdbc.strings(c, queries.apps()));
     }
 
     @Override
@@ -126,12 +129,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<TaskRun> latestRun(String app) {
-        return db.query("find the latest run of " + app, c -> RunTable.one(c, sql.queries().latestRun(), app));
+        return db.query("find the latest run of " + app, c -> RunTable.one(c, queries.latestRun(), app));
     }
 
     @Override
     public Optional<TaskRun> latestReleaseRun(String app) {
-        return db.query("find the latest release run of " + app, c -> RunTable.one(c, sql.queries().latestReleaseRun(), app));
+        return db.query("find the latest release run of " + app, c -> RunTable.one(c, queries.latestReleaseRun(), app));
     }
 
     @Override
@@ -151,7 +154,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public List<Event> events(String app, int limit) {
-        return db.query("read the events of " + app, c -> RecordTable.events(c, sql.queries().eventsOfApp(), app, limit));
+        return db.query("read the events of " + app, c -> RecordTable.events(c, queries.eventsOfApp(), app, limit));
     }
 
     @Override
@@ -167,7 +170,7 @@ public abstract class JdbcLedger implements Ledger {
     @Override
     public void cloneApp(String oldApp, String newApp) {
         db.change("copy the records of " + oldApp + " to " + newApp, c -> AppRows.copy(c,
-                Jdbc.rows(c, sql.queries().deployIdsOfApp(), rs -> rs.getLong(1), oldApp), oldApp, newApp));
+                Jdbc.rows(c, queries.deployIdsOfApp(), rs -> rs.getLong(1), oldApp), oldApp, newApp));
     }
 
     @Override
@@ -204,7 +207,7 @@ public abstract class JdbcLedger implements Ledger {
     @Override
     public Optional<Notification> latestNotification(String app) {
         return db.query("read the latest notice of " + app, c -> RecordTable.notification(c,
-                sql.queries().latestNotification(), app));
+                queries.latestNotification(), app));
     }
 
     @Override
@@ -221,7 +224,7 @@ public abstract class JdbcLedger implements Ledger {
     @Override
     public List<AppliedByRun> migrationHistory(String app, Optional<String> migration, int limit) {
         return db.query("read the migrations " + app + " applied", c -> AppliedMigrationTable.history(c,
-                sql.queries().migrationHistory(), sql.queries().migrationHistoryOfOne(), app, migration, limit));
+                queries.migrationHistory(), queries.migrationHistoryOfOne(), app, migration, limit));
     }
 
     @Override
@@ -233,6 +236,6 @@ public abstract class JdbcLedger implements Ledger {
     @Override
     public List<TakenCopy.Recorded> takenCopies(String app, Phase.Source file, int limit) {
         return db.query("read the " + file.label() + " copies kept for " + app, c -> RecordTable.takenCopies(c,
-                sql.queries().takenCopiesOfApp(), app, file, limit));
+                queries.takenCopiesOfApp(), app, file, limit));
     }
 }

@@ -17,14 +17,14 @@ import java.util.List;
 
 /**
  * What a ledger backend does its own way, run on the connection {@link JdbcLedger} gives it, inside
- * the transaction it chose: the queries whose SQL differs ({@link #queries}) and the operations whose
- * code differs. Everything else {@link JdbcLedger} runs itself, with the statements both backends
- * share ({@link DeployTable}, {@link RunTable}, {@link AppliedMigrationTable}, {@link RecordTable},
- * {@link AppRows}).
+ * the transaction it chose: the operations whose code differs, and (its {@link Queries}, given to
+ * {@link JdbcLedger} besides) the queries whose SQL differs. Everything else {@link JdbcLedger} runs
+ * itself, with the statements both backends share ({@link DeployTable}, {@link RunTable},
+ * {@link AppliedMigrationTable}, {@link RecordTable}, {@link AppRows}).
  */
 public interface LedgerStatements {
     /**
-     * The backend's queries, each run by the shared code with the parameters named here.
+     * A backend's queries, each run by {@link JdbcLedger} with the parameters named here.
      *
      * @param deployByKey a deploy of this Dokku invocation (app, deploy key)
      * @param latestExtracted the app's newest extracted deploy (app)
@@ -44,8 +44,6 @@ public interface LedgerStatements {
             String apps, String deployIdsOfApp, String latestRun, String latestReleaseRun, String migrationHistory,
             String migrationHistoryOfOne, String eventsOfApp, String latestNotification, String takenCopiesOfApp) {
     }
-
-    Queries queries();
 
     Deploy recordPlan(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger,
             String revision, Plan plan) throws SQLException;

@@ -13,7 +13,7 @@ public final class PostgresLedger extends JdbcLedger {
     private final PostgresDatabase db;
 
     private PostgresLedger(PostgresDatabase db) {
-        super(db, new PostgresStatements());
+        super(db, PostgresStatements.QUERIES, new PostgresStatements());
         this.db = db;
     }
 

@@ -68,11 +68,6 @@ final class PostgresStatements implements LedgerStatements {
             + "AND d.id <> COALESCE((SELECT s.id FROM deploys s WHERE s.app = ? AND s.origin = 'extracted' "
             + "ORDER BY s.created_at DESC, s.id DESC LIMIT 1), 0)";
 
-    @Override
-    public Queries queries() {
-        return QUERIES;
-    }
-
     /**
      * Records a deploy's plan, or replaces the plan of a recorded deploy none of whose tasks has run
      * yet. The deploy's row is locked first (inserted when missing), so concurrent callers recording

@@ -16,7 +16,7 @@ public final class SqliteLedger extends JdbcLedger {
     private final SqliteDatabase db;
 
     private SqliteLedger(SqliteDatabase db) {
-        super(db, new SqliteStatements());
+        super(db, SqliteStatements.QUERIES, new SqliteStatements());
         this.db = db;
     }
 

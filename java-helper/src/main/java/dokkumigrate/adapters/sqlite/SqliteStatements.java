@@ -62,11 +62,6 @@ final class SqliteStatements implements LedgerStatements {
             + "AND id < (SELECT COALESCE(MIN(deploy_id), 0) FROM runs WHERE app = ?) "
             + "AND id <> (SELECT COALESCE(MAX(id), 0) FROM deploys WHERE app = ? AND origin = 'extracted')";
 
-    @Override
-    public Queries queries() {
-        return QUERIES;
-    }
-
     /** Records a deploy's plan, or replaces the plan of a recorded deploy none of whose tasks has run yet. */
     @Override
     public Deploy recordPlan(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger,
