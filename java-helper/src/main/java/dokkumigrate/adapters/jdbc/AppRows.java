@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Every record of one app at once, across the tables, the same in SQLite and PostgreSQL:
- * apps:destroy, apps:rename, apps:clone. Pruning differs by backend (its {@code AppRows}' order of
- * "newest").
+ * apps:destroy, apps:rename, apps:clone. Pruning differs by backend (its order of "newest"):
+ * {@link LedgerStatements#prune}.
  */
 public final class AppRows {
     private AppRows() {

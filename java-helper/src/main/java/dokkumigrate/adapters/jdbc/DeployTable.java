@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The statements on the {@code deploys} table and each deploy's {@code tasks} that read the same in
  * SQLite and PostgreSQL. What differs (which deploy is newest, recording a plan, pruning) is each
- * backend's {@code DeployRows}, built on {@link #SELECT}.
+ * backend's {@link LedgerStatements} and {@link LedgerStatements.Queries}, built on {@link #SELECT}.
  */
 public final class DeployTable {
     public static final String COLUMNS = "id, app, deploy_key, origin, trigger, revision, created_at, rolled_out_at";

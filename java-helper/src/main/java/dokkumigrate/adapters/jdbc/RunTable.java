@@ -16,7 +16,8 @@ import java.util.OptionalInt;
 /**
  * The statements on the {@code runs} table and each run's {@code run_output} tail that read the
  * same in SQLite and PostgreSQL. What differs (which run is newest, ending a run, pruning, how a
- * claim waits for another) is each backend's {@code RunRows}, built on {@link #SELECT}.
+ * claim waits for another) is each backend's {@link LedgerStatements} and
+ * {@link LedgerStatements.Queries}, built on {@link #SELECT}.
  */
 public final class RunTable {
     public static final String COLUMNS = "id, deploy_id, app, phase, command, state, attempt, exit_code, "
