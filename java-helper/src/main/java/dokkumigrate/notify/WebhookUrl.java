@@ -1,9 +1,10 @@
 package dokkumigrate.notify;
 
+import dokkumigrate.url.UrlSyntax;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -27,21 +28,11 @@ public record WebhookUrl(URI uri) {
 
     /** What is wrong with a value, in words that never quote it; empty when it is a valid URL. */
     public static Optional<String> problem(String text) {
-        if (text.length() > MAX_LENGTH) {
-            return Optional.of("it is longer than " + MAX_LENGTH + " characters");
-        }
-        if (text.codePoints().anyMatch(cp -> cp <= 0x20 || cp == 0x7f)) {
-            return Optional.of("it holds a space or a control character (percent-encode them)");
-        }
         URI uri;
         try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            return Optional.of("it is not a URL (" + e.getReason() + ")");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Optional.of("its scheme must be http or https");
+            uri = UrlSyntax.read(text, MAX_LENGTH, Set.of("http", "https"), "its scheme must be http or https");
+        } catch (UrlSyntax.Refused e) {
+            return Optional.of(e.getMessage());
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             return Optional.of("it names no host (or a host name with characters a URL cannot hold)");

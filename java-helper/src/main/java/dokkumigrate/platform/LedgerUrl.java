@@ -1,7 +1,7 @@
 package dokkumigrate.platform;
 
+import dokkumigrate.url.UrlSyntax;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,21 +50,12 @@ public record LedgerUrl(String user, String host, int port, String database, Opt
      * it is a valid ledger URL.
      */
     public static Optional<String> problem(String text) {
-        if (text.length() > MAX_LENGTH) {
-            return Optional.of("it is longer than " + MAX_LENGTH + " characters");
-        }
-        if (text.codePoints().anyMatch(cp -> cp <= 0x20 || cp == 0x7f)) {
-            return Optional.of("it holds a space or a control character (percent-encode them)");
-        }
         URI uri;
         try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            return Optional.of("it is not a URL (" + e.getReason() + ")");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("postgresql") && !scheme.equals("postgres")) {
-            return Optional.of("its scheme must be postgresql:// (only a PostgreSQL database can hold a shared ledger)");
+            uri = UrlSyntax.read(text, MAX_LENGTH, Set.of("postgresql", "postgres"),
+                    "its scheme must be postgresql:// (only a PostgreSQL database can hold a shared ledger)");
+        } catch (UrlSyntax.Refused e) {
+            return Optional.of(e.getMessage());
         }
         if (uri.isOpaque()) {
             return Optional.of("it is not a URL of the form postgresql://USER@HOST:PORT/DATABASE");

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The JDBC plumbing both ledger backends share (SQLite's and PostgreSQL's {@code *Rows} classes):
+ * The JDBC plumbing both ledger backends share (the shared {@code *Table} classes and each backend's statements):
  * binding parameters, reading rows, generated ids, nullable columns. No SQL of its own.
  */
 public final class Jdbc {

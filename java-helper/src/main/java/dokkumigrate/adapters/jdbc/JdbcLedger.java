@@ -22,17 +22,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger's operations over JDBC, shared by the SQLite and PostgreSQL backends: each one runs
- * its backend's statements ({@link LedgerStatements}) as a read or as one transaction
- * ({@link Transactions}), and says what it was doing when it fails. A backend adds how it opens,
- * checks and closes its store.
+ * The ledger's operations over JDBC, shared by the SQLite and PostgreSQL backends: each one runs the
+ * statements both backends share ({@link DeployTable}, {@link RunTable}, {@link AppliedMigrationTable},
+ * {@link RecordTable}, {@link AppRows}) or its backend's own ({@link LedgerStatements}) as a read or as
+ * one transaction ({@link Transactions}), and says what it was doing when it fails. A backend adds how
+ * it opens, checks and closes its store.
  */
 public abstract class JdbcLedger implements Ledger {
     private final Transactions db;
+    private final LedgerStatements.Queries queries;
     private final LedgerStatements sql;
 
-    protected JdbcLedger(Transactions db, LedgerStatements sql) {
+    /** A ledger on {@code db}, with the backend's own {@code queries} and statements. */
+    protected JdbcLedger(Transactions db, LedgerStatements.Queries queries, LedgerStatements sql) {
         this.db = db;
+        this.queries = queries;
         this.sql = sql;
     }
 
@@ -44,42 +48,42 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Deploy> findDeploy(String app, DeployKey key) {
-        return db.query("find a deploy of " + app, c -> sql.findDeploy(c, app, key));
+        return db.query("find a deploy of " + app, c -> DeployTable.one(c, queries.deployByKey(), app, key.toString()));
     }
 
     @Override
     public Optional<Deploy> findDeploy(long deployId) {
-        return db.query("find deploy " + deployId, c -> sql.findDeploy(c, deployId));
+        return db.query("find deploy " + deployId, c -> DeployTable.one(c, DeployTable.BY_ID, deployId));
     }
 
     @Override
     public Optional<Deploy> latestExtracted(String app) {
-        return db.query("find the standing plan of " + app, c -> sql.latestExtracted(c, app));
+        return db.query("find the standing plan of " + app, c -> DeployTable.one(c, queries.latestExtracted(), app));
     }
 
     @Override
     public Optional<Deploy> latestDeploy(String app) {
-        return db.query("find the latest deploy of " + app, c -> sql.latestDeploy(c, app));
+        return db.query("find the latest deploy of " + app, c -> DeployTable.one(c, queries.latestDeploy(), app));
     }
 
     @Override
     public Plan planOf(long deployId) {
-        return db.query("read the plan of deploy " + deployId, c -> sql.planOf(c, deployId));
+        return db.query("read the plan of deploy " + deployId, c -> DeployTable.planOf(c, deployId));
     }
 
     @Override
     public List<Deploy> deploys(String app, int limit) {
-        return db.query("read the deploys of " + app, c -> sql.deploys(c, app, limit));
+        return db.query("read the deploys of " + app, c -> DeployTable.list(c, queries.deploysOfApp(), app, limit));
     }
 
     @Override
     public List<String> apps() {
-        return db.query("list the apps", c -> sql.apps(c));
+        return db.query("list the apps", c -> Jdbc.strings(c, queries.apps()));
     }
 
     @Override
     public void markRolledOut(long deployId, Instant at) {
-        db.change("mark deploy " + deployId + " rolled out", c -> sql.markRolledOut(c, deployId, at));
+        db.change("mark deploy " + deployId + " rolled out", c -> DeployTable.markRolledOut(c, deployId, at));
     }
 
     @Override
@@ -90,12 +94,12 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void recordLogFile(long runId, String fileName) {
-        db.change("record the log file of run " + runId, c -> sql.recordLogFile(c, runId, fileName));
+        db.change("record the log file of run " + runId, c -> RunTable.recordLogFile(c, runId, fileName));
     }
 
     @Override
     public void recordContainer(long runId, String containerId) {
-        db.change("record the container of run " + runId, c -> sql.recordContainer(c, runId, containerId));
+        db.change("record the container of run " + runId, c -> RunTable.recordContainer(c, runId, containerId));
     }
 
     @Override
@@ -105,67 +109,68 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void markInterrupted(long runId, String detail, Instant at) {
-        db.change("mark run " + runId + " interrupted", c -> sql.markInterrupted(c, runId, detail, at));
+        db.change("mark run " + runId + " interrupted", c -> RunTable.markInterrupted(c, runId, detail, at));
     }
 
     @Override
     public Optional<TaskRun> findRun(long runId) {
-        return db.query("find run " + runId, c -> sql.findRun(c, runId));
+        return db.query("find run " + runId, c -> RunTable.one(c, RunTable.BY_ID, runId));
     }
 
     @Override
     public List<TaskRun> runsOf(long deployId) {
-        return db.query("read the runs of deploy " + deployId, c -> sql.runsOf(c, deployId));
+        return db.query("read the runs of deploy " + deployId, c -> RunTable.list(c, RunTable.OF_DEPLOY, deployId));
     }
 
     @Override
     public List<TaskRun> runningRuns(String app) {
-        return db.query("find running tasks of " + app, c -> sql.runningRuns(c, app));
+        return db.query("find running tasks of " + app, c -> RunTable.list(c, RunTable.RUNNING_OF_APP, app));
     }
 
     @Override
     public Optional<TaskRun> latestRun(String app) {
-        return db.query("find the latest run of " + app, c -> sql.latestRun(c, app));
+        return db.query("find the latest run of " + app, c -> RunTable.one(c, queries.latestRun(), app));
     }
 
     @Override
     public Optional<TaskRun> latestReleaseRun(String app) {
-        return db.query("find the latest release run of " + app, c -> sql.latestReleaseRun(c, app));
+        return db.query("find the latest release run of " + app, c -> RunTable.one(c, queries.latestReleaseRun(), app));
     }
 
     @Override
     public byte[] outputTail(long runId) {
-        return db.query("read the output of run " + runId, c -> sql.outputTail(c, runId));
+        return db.query("read the output of run " + runId, c -> RunTable.outputTail(c, runId));
     }
 
     @Override
     public long outputBytes(long runId) {
-        return db.query("read the output size of run " + runId, c -> sql.outputBytes(c, runId));
+        return db.query("read the output size of run " + runId, c -> RunTable.outputBytes(c, runId));
     }
 
     @Override
     public void recordEvent(String app, String kind, String detail, Instant at) {
-        db.change("record a " + kind + " of " + app, c -> sql.recordEvent(c, app, kind, detail, at));
+        db.change("record a " + kind + " of " + app, c -> RecordTable.insertEvent(c, app, kind, detail, at));
     }
 
     @Override
     public List<Event> events(String app, int limit) {
-        return db.query("read the events of " + app, c -> sql.events(c, app, limit));
+        return db.query("read the events of " + app, c -> RecordTable.events(c, queries.eventsOfApp(), app, limit));
     }
 
     @Override
     public List<String> deleteApp(String app) {
-        return db.write("delete the records of " + app, c -> sql.deleteApp(c, app));
+        return db.write("delete the records of " + app, c -> AppRows.delete(c, app));
     }
 
     @Override
     public void renameApp(String oldApp, String newApp) {
-        db.change("rename " + oldApp + " to " + newApp, c -> sql.renameApp(c, oldApp, newApp));
+        db.change("rename " + oldApp + " to " + newApp, c -> AppRows.rename(c, oldApp, newApp));
     }
 
     @Override
     public void cloneApp(String oldApp, String newApp) {
-        db.change("copy the records of " + oldApp + " to " + newApp, c -> sql.cloneApp(c, oldApp, newApp));
+        db.change("copy the records of " + oldApp + " to " + newApp, c -> AppRows.copy(c,
+                Jdbc.rows(c, queries.deployIdsOfApp(), rs -> rs.getLong(1), oldApp), oldApp, newApp));
     }
 
     @Override
@@ -175,7 +180,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<LockHolder> lockHolder(String lockKey) {
-        return db.query("read the holder of lock " + lockKey, c -> sql.lockHolder(c, lockKey));
+        return db.query("read the holder of lock " + lockKey, c -> RecordTable.lockHolder(c, lockKey));
     }
 
     @Override
@@ -185,7 +190,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public void clearLockHolder(String lockKey, long pid) {
-        db.change("clear the holder of lock " + lockKey, c -> sql.clearLockHolder(c, lockKey, pid));
+        db.change("clear the holder of lock " + lockKey, c -> RecordTable.clearLockHolder(c, lockKey, pid));
     }
 
     @Override
@@ -195,28 +200,31 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public Optional<Notification> notification(long runId) {
-        return db.query("read the notice of run " + runId, c -> sql.notification(c, runId));
+        return db.query("read the notice of run " + runId, c -> RecordTable.notification(c,
+                RecordTable.NOTIFICATIONS + "WHERE n.run_id = ?", runId));
     }
 
     @Override
     public Optional<Notification> latestNotification(String app) {
-        return db.query("read the latest notice of " + app, c -> sql.latestNotification(c, app));
+        return db.query("read the latest notice of " + app, c -> RecordTable.notification(c,
+                queries.latestNotification(), app));
     }
 
     @Override
     public void recordAppliedMigrations(long runId, List<AppliedMigration> migrations, Instant at) {
-        db.change("record the migrations run " + runId + " applied", c -> sql.recordAppliedMigrations(c,
+        db.change("record the migrations run " + runId + " applied", c -> AppliedMigrationTable.insert(c,
                 runId, migrations, at));
     }
 
     @Override
     public Map<Long, List<Applied>> appliedMigrations(Collection<Long> runIds) {
-        return db.query("read the migrations runs applied", c -> sql.appliedMigrations(c, runIds));
+        return db.query("read the migrations runs applied", c -> AppliedMigrationTable.ofRuns(c, runIds));
     }
 
     @Override
     public List<AppliedByRun> migrationHistory(String app, Optional<String> migration, int limit) {
-        return db.query("read the migrations " + app + " applied", c -> sql.migrationHistory(c, app, migration, limit));
+        return db.query("read the migrations " + app + " applied", c -> AppliedMigrationTable.history(c,
+                queries.migrationHistory(), queries.migrationHistoryOfOne(), app, migration, limit));
     }
 
     @Override
@@ -227,7 +235,7 @@ public abstract class JdbcLedger implements Ledger {
 
     @Override
     public List<TakenCopy.Recorded> takenCopies(String app, Phase.Source file, int limit) {
-        return db.query("read the " + file.label() + " copies kept for " + app, c -> sql.takenCopies(c, app,
-                file, limit));
+        return db.query("read the " + file.label() + " copies kept for " + app, c -> RecordTable.takenCopies(c,
+                queries.takenCopiesOfApp(), app, file, limit));
     }
 }

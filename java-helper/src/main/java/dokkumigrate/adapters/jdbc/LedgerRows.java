@@ -18,7 +18,7 @@ import java.util.OptionalInt;
 
 /**
  * How both ledger backends read their rows into the ledger's values, and decide a claim: the
- * logic the SQLite and PostgreSQL {@code *Rows} classes share. Each reader takes the columns in
+ * logic the SQLite and PostgreSQL ledgers share. Each reader takes the columns in
  * the order its javadoc names, from column {@code first}; the SQL that selects them is each
  * backend's own.
  */

@@ -1,11 +1,7 @@
 package dokkumigrate.adapters.jdbc;
 
-import dokkumigrate.applied.AppliedMigration;
-import dokkumigrate.ledger.AppliedMigrationRecords.Applied;
-import dokkumigrate.ledger.AppliedMigrationRecords.AppliedByRun;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.EventRecords.Event;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.ledger.RunRecords.RunClaim;
@@ -17,93 +13,55 @@ import dokkumigrate.run.TaskRun;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
- * A backend's SQL for each of the ledger's operations, one method per operation of
- * {@link dokkumigrate.ledger.Ledger}, run on the connection {@link JdbcLedger} gives it, inside the
- * transaction it chose. Each backend implements it with its own {@code *Rows} classes.
+ * What a ledger backend does its own way, run on the connection {@link JdbcLedger} gives it, inside
+ * the transaction it chose: the operations whose code differs, and (its {@link Queries}, given to
+ * {@link JdbcLedger} besides) the queries whose SQL differs. Everything else {@link JdbcLedger} runs
+ * itself, with the statements both backends share ({@link DeployTable}, {@link RunTable},
+ * {@link AppliedMigrationTable}, {@link RecordTable}, {@link AppRows}).
  */
 public interface LedgerStatements {
+    /**
+     * A backend's queries, each run by {@link JdbcLedger} with the parameters named here.
+     *
+     * @param deployByKey a deploy of this Dokku invocation (app, deploy key)
+     * @param latestExtracted the app's newest extracted deploy (app)
+     * @param latestDeploy the app's newest deploy (app)
+     * @param deploysOfApp the app's deploys, newest first (app, limit)
+     * @param apps the apps with a deploy, in order: one column
+     * @param deployIdsOfApp the ids of the app's deploys, oldest first (app)
+     * @param latestRun the app's newest run (app)
+     * @param latestReleaseRun the app's newest release run (app)
+     * @param migrationHistory see {@link AppliedMigrationTable#history(String)}
+     * @param migrationHistoryOfOne see {@link AppliedMigrationTable#historyOfMigration}
+     * @param eventsOfApp the app's events, newest first (app, limit)
+     * @param latestNotification the notice of the app's newest run with one (app)
+     * @param takenCopiesOfApp the app's copies of one file, newest deploy first (app, file, limit)
+     */
+    record Queries(String deployByKey, String latestExtracted, String latestDeploy, String deploysOfApp,
+            String apps, String deployIdsOfApp, String latestRun, String latestReleaseRun, String migrationHistory,
+            String migrationHistoryOfOne, String eventsOfApp, String latestNotification, String takenCopiesOfApp) {
+    }
+
     Deploy recordPlan(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger,
             String revision, Plan plan) throws SQLException;
 
-    Optional<Deploy> findDeploy(Connection c, String app, DeployKey key) throws SQLException;
-
-    Optional<Deploy> findDeploy(Connection c, long deployId) throws SQLException;
-
-    Optional<Deploy> latestExtracted(Connection c, String app) throws SQLException;
-
-    Optional<Deploy> latestDeploy(Connection c, String app) throws SQLException;
-
-    Plan planOf(Connection c, long deployId) throws SQLException;
-
-    List<Deploy> deploys(Connection c, String app, int limit) throws SQLException;
-
-    List<String> apps(Connection c) throws SQLException;
-
-    void markRolledOut(Connection c, long deployId, Instant at) throws SQLException;
-
+    /** See {@link RunTable#claim}, with concurrent claims of one deploy serialised the backend's way. */
     TaskRun claim(Connection c, long deployId, Phase phase, RunClaim claim) throws SQLException;
-
-    void recordLogFile(Connection c, long runId, String fileName) throws SQLException;
-
-    void recordContainer(Connection c, long runId, String containerId) throws SQLException;
 
     TaskRun finish(Connection c, long runId, RunOutcome outcome, Instant finishedAt) throws SQLException;
 
-    void markInterrupted(Connection c, long runId, String detail, Instant at) throws SQLException;
-
-    Optional<TaskRun> findRun(Connection c, long runId) throws SQLException;
-
-    List<TaskRun> runsOf(Connection c, long deployId) throws SQLException;
-
-    List<TaskRun> runningRuns(Connection c, String app) throws SQLException;
-
-    Optional<TaskRun> latestRun(Connection c, String app) throws SQLException;
-
-    Optional<TaskRun> latestReleaseRun(Connection c, String app) throws SQLException;
-
-    byte[] outputTail(Connection c, long runId) throws SQLException;
-
-    long outputBytes(Connection c, long runId) throws SQLException;
-
-    void recordEvent(Connection c, String app, String kind, String detail, Instant at) throws SQLException;
-
-    List<Event> events(Connection c, String app, int limit) throws SQLException;
-
-    List<String> deleteApp(Connection c, String app) throws SQLException;
-
-    void renameApp(Connection c, String oldApp, String newApp) throws SQLException;
-
-    void cloneApp(Connection c, String oldApp, String newApp) throws SQLException;
-
+    /** Removes all but the app's newest {@code keep} runs, and the deploys left without any; returns their logs. */
     List<String> prune(Connection c, String app, int keep) throws SQLException;
 
-    Optional<LockHolder> lockHolder(Connection c, String lockKey) throws SQLException;
-
+    /** Records the holder of a lock, in place of any earlier one. */
     void recordLockHolder(Connection c, LockHolder holder) throws SQLException;
 
-    void clearLockHolder(Connection c, String lockKey, long pid) throws SQLException;
-
+    /** Records a run's notice, in place of any earlier one. */
     void recordNotification(Connection c, Notification notification) throws SQLException;
 
-    Optional<Notification> notification(Connection c, long runId) throws SQLException;
-
-    Optional<Notification> latestNotification(Connection c, String app) throws SQLException;
-
-    void recordAppliedMigrations(Connection c, long runId, List<AppliedMigration> migrations,
-            Instant at) throws SQLException;
-
-    Map<Long, List<Applied>> appliedMigrations(Connection c, Collection<Long> runIds) throws SQLException;
-
-    List<AppliedByRun> migrationHistory(Connection c, String app, Optional<String> migration,
-            int limit) throws SQLException;
-
+    /** Records a deploy's taken copies, each in place of any earlier one of its file. */
     void recordTakenCopies(Connection c, long deployId, List<TakenCopy> copies) throws SQLException;
-
-    List<TakenCopy.Recorded> takenCopies(Connection c, String app, Phase.Source file, int limit) throws SQLException;
 }

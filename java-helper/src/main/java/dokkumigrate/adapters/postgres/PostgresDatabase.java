@@ -17,8 +17,8 @@ import java.util.List;
  * password comes from the password file only), its schema brought up to date ({@link PostgresSchema})
  * under a transaction-scoped advisory lock, work run in short transactions, and every
  * {@link SQLException} turned into a {@link LedgerException} that names the server and what to check
- * ({@link PostgresUnavailableException} when the server is gone). The records kept in it are the
- * {@code *Rows} classes' business.
+ * ({@link PostgresUnavailableException} when the server is gone). The records kept in it are
+ * {@link dokkumigrate.adapters.jdbc.JdbcLedger}'s and {@link PostgresStatements}' business.
  */
 final class PostgresDatabase implements Transactions, AutoCloseable {
     /** A transaction that lost a deadlock or a serialization conflict is run again, this many times in all. */

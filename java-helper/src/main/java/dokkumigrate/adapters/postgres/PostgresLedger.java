@@ -5,7 +5,7 @@ import dokkumigrate.platform.LedgerUrl;
 
 /**
  * The ledger in a PostgreSQL database that several Dokku hosts share ({@link PostgresDatabase}), its
- * records kept by the {@code *Rows} classes of this package. Every write is one short transaction; a
+ * records kept by the shared {@link JdbcLedger} and this backend's {@link PostgresStatements}. Every write is one short transaction; a
  * claim locks its deploy's row first, so two hosts claiming the same task get one run. Open it with
  * {@link PostgresBackend#open}, which gives the task locks on the same server with it.
  */
@@ -13,7 +13,7 @@ public final class PostgresLedger extends JdbcLedger {
     private final PostgresDatabase db;
 
     private PostgresLedger(PostgresDatabase db) {
-        super(db, new PostgresStatements());
+        super(db, PostgresStatements.QUERIES, new PostgresStatements());
         this.db = db;
     }
 

@@ -28,7 +28,8 @@ import org.sqlite.SQLiteException;
  * to date ({@link Schema}, tracked by {@code PRAGMA user_version}), running work in short
  * {@code BEGIN IMMEDIATE} transactions so that concurrent helper processes serialise on SQLite's
  * own lock, and turning every {@link SQLException} into a {@link LedgerException} that says what to
- * do. The records kept in it are the {@code *Rows} classes' business.
+ * do. The records kept in it are
+ * {@link dokkumigrate.adapters.jdbc.JdbcLedger}'s and {@link SqliteStatements}' business.
  */
 final class SqliteDatabase implements Transactions, AutoCloseable {
     private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);

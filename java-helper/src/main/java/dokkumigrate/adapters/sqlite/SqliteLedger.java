@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The ledger in one SQLite file ({@link SqliteDatabase}), its records kept by the {@code *Rows}
- * classes. Every write is one short {@code BEGIN IMMEDIATE} transaction, so concurrent helper
+ * The ledger in one SQLite file ({@link SqliteDatabase}), its records kept by the shared
+ * {@link JdbcLedger} and this backend's {@link SqliteStatements}. Every write is one short {@code BEGIN IMMEDIATE} transaction, so concurrent helper
  * processes serialise on SQLite's own lock.
  */
 public final class SqliteLedger extends JdbcLedger {
@@ -16,7 +16,7 @@ public final class SqliteLedger extends JdbcLedger {
     private final SqliteDatabase db;
 
     private SqliteLedger(SqliteDatabase db) {
-        super(db, new SqliteStatements());
+        super(db, SqliteStatements.QUERIES, new SqliteStatements());
         this.db = db;
     }
 

@@ -1,222 +1,175 @@
 package dokkumigrate.adapters.sqlite;
 
+import static dokkumigrate.adapters.jdbc.Jdbc.bind;
+import static dokkumigrate.adapters.jdbc.Jdbc.execute;
+import static dokkumigrate.adapters.jdbc.Jdbc.generatedId;
+
+import dokkumigrate.adapters.jdbc.AppliedMigrationTable;
+import dokkumigrate.adapters.jdbc.DeployTable;
 import dokkumigrate.adapters.jdbc.Jdbc;
 import dokkumigrate.adapters.jdbc.LedgerStatements;
-import dokkumigrate.applied.AppliedMigration;
-import dokkumigrate.ledger.AppliedMigrationRecords.Applied;
-import dokkumigrate.ledger.AppliedMigrationRecords.AppliedByRun;
+import dokkumigrate.adapters.jdbc.RecordTable;
+import dokkumigrate.adapters.jdbc.RunTable;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.DeployKey;
-import dokkumigrate.ledger.EventRecords.Event;
 import dokkumigrate.ledger.LockHolder;
 import dokkumigrate.ledger.Notification;
 import dokkumigrate.ledger.RunRecords.RunClaim;
 import dokkumigrate.ledger.TakenCopy;
 import dokkumigrate.plan.Phase;
 import dokkumigrate.plan.Plan;
+import dokkumigrate.plan.Task;
 import dokkumigrate.run.RunOutcome;
 import dokkumigrate.run.TaskRun;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
-/** The SQLite ledger's statements: its {@code *Rows} classes, one operation each. */
+/**
+ * What the SQLite ledger does its own way: "newest" by id, plans and claims serialised by the
+ * transaction's own lock ({@code BEGIN IMMEDIATE}), and {@code INSERT OR REPLACE}.
+ */
 final class SqliteStatements implements LedgerStatements {
+    /** The queries; "newest" is by id. */
+    static final Queries QUERIES = new Queries(
+            DeployTable.SELECT + "app = ? AND deploy_key = ?",
+            DeployTable.SELECT + "app = ? AND origin = 'extracted' ORDER BY id DESC LIMIT 1",
+            DeployTable.SELECT + "app = ? ORDER BY id DESC LIMIT 1",
+            DeployTable.SELECT + "app = ? ORDER BY id DESC LIMIT ?",
+            "SELECT DISTINCT app FROM deploys ORDER BY app",
+            "SELECT id FROM deploys WHERE app = ? ORDER BY id",
+            RunTable.SELECT + "app = ? ORDER BY id DESC LIMIT 1",
+            RunTable.SELECT + "app = ? AND phase = 'release' ORDER BY id DESC LIMIT 1",
+            AppliedMigrationTable.history(" ORDER BY a.id DESC LIMIT ?"),
+            AppliedMigrationTable.historyOfMigration(" ORDER BY a.id DESC LIMIT ?"),
+            "SELECT id, app, kind, detail, at FROM events WHERE app = ? ORDER BY id DESC LIMIT ?",
+            RecordTable.NOTIFICATIONS + "JOIN runs r ON r.id = n.run_id WHERE r.app = ? ORDER BY n.run_id DESC LIMIT 1",
+            RecordTable.TAKEN_COPIES + "ORDER BY t.deploy_id DESC LIMIT ?");
+    static final String RUN_COUNT = "SELECT COUNT(*) FROM runs WHERE deploy_id = ?";
+    /** The app's runs beyond the newest {@code keep} (app, keep). */
+    private static final String OLDER_THAN_KEPT = "SELECT id FROM runs WHERE app = ? ORDER BY id DESC LIMIT -1 OFFSET ?";
+    static final String LOG_FILES_OLDER_THAN_KEPT = "SELECT log_path FROM runs WHERE id IN (" + OLDER_THAN_KEPT
+            + ") AND log_path <> ''";
+    static final String PRUNE_RUNS = "DELETE FROM runs WHERE id IN (" + OLDER_THAN_KEPT + ")";
+    /** Deploys older than the app's oldest kept run with no run left, bar the standing plan (apps: app x4). */
+    static final String PRUNE_DEPLOYS = "DELETE FROM deploys WHERE app = ? AND id NOT IN (SELECT deploy_id FROM runs WHERE app = ?) "
+            + "AND id < (SELECT COALESCE(MIN(deploy_id), 0) FROM runs WHERE app = ?) "
+            + "AND id <> (SELECT COALESCE(MAX(id), 0) FROM deploys WHERE app = ? AND origin = 'extracted')";
+
+    /** Records a deploy's plan, or replaces the plan of a recorded deploy none of whose tasks has run yet. */
     @Override
     public Deploy recordPlan(Connection c, String app, DeployKey key, Deploy.Origin origin, String trigger,
             String revision, Plan plan) throws SQLException {
-        return DeployRows.record(c, app, key, origin, trigger, revision, plan);
+        Optional<Deploy> existing = DeployTable.one(c, QUERIES.deployByKey(), app, key.toString());
+        long deployId;
+        if (existing.isPresent()) {
+            deployId = existing.get().id();
+            if (runCount(c, deployId) > 0) {
+                return existing.get();
+            }
+            execute(c, "DELETE FROM tasks WHERE deploy_id = ?", deployId);
+            execute(c, "UPDATE deploys SET origin = ?, trigger = ?, revision = ? WHERE id = ?", origin.label(), trigger, revision,
+                    deployId);
+        } else {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO deploys (app, deploy_key, dokku_pid, origin, trigger, revision, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                bind(s, app, key.toString(), key.dokkuPid(), origin.label(), trigger, revision,
+                        Instant.now().toEpochMilli());
+                s.executeUpdate();
+                deployId = generatedId(s);
+            }
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO tasks (deploy_id, phase, command) VALUES (?, ?, ?)")) {
+            for (Task task : plan.tasks()) {
+                bind(s, deployId, task.phase().label(), task.command());
+                s.executeUpdate();
+            }
+        }
+        return DeployTable.one(c, DeployTable.BY_ID, deployId).orElseThrow();
     }
 
-    @Override
-    public Optional<Deploy> findDeploy(Connection c, String app, DeployKey key) throws SQLException {
-        return DeployRows.one(c, DeployRows.BY_KEY, app, key.toString());
+    private static int runCount(Connection c, long deployId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(RUN_COUNT)) {
+            s.setLong(1, deployId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.getInt(1);
+            }
+        }
     }
 
-    @Override
-    public Optional<Deploy> findDeploy(Connection c, long deployId) throws SQLException {
-        return DeployRows.one(c, DeployRows.BY_ID, deployId);
-    }
-
-    @Override
-    public Optional<Deploy> latestExtracted(Connection c, String app) throws SQLException {
-        return DeployRows.one(c, DeployRows.LATEST_EXTRACTED, app);
-    }
-
-    @Override
-    public Optional<Deploy> latestDeploy(Connection c, String app) throws SQLException {
-        return DeployRows.one(c, DeployRows.LATEST, app);
-    }
-
-    @Override
-    public Plan planOf(Connection c, long deployId) throws SQLException {
-        return DeployRows.planOf(c, deployId);
-    }
-
-    @Override
-    public List<Deploy> deploys(Connection c, String app, int limit) throws SQLException {
-        return DeployRows.list(c, DeployRows.OF_APP, app, limit);
-    }
-
-    @Override
-    public List<String> apps(Connection c) throws SQLException {
-        return Jdbc.strings(c, DeployRows.APPS);
-    }
-
-    @Override
-    public void markRolledOut(Connection c, long deployId, Instant at) throws SQLException {
-        DeployRows.markRolledOut(c, deployId, at);
-    }
-
+    /** The write transaction already holds SQLite's lock: a second claim of the deploy waits for it. */
     @Override
     public TaskRun claim(Connection c, long deployId, Phase phase, RunClaim claim) throws SQLException {
-        return RunRows.claim(c, deployId, phase, claim);
-    }
-
-    @Override
-    public void recordLogFile(Connection c, long runId, String fileName) throws SQLException {
-        RunRows.recordLogFile(c, runId, fileName);
-    }
-
-    @Override
-    public void recordContainer(Connection c, long runId, String containerId) throws SQLException {
-        RunRows.recordContainer(c, runId, containerId);
+        return RunTable.claim(c, deployId, phase, claim);
     }
 
     @Override
     public TaskRun finish(Connection c, long runId, RunOutcome outcome, Instant finishedAt) throws SQLException {
-        return RunRows.finish(c, runId, outcome, finishedAt);
+        // a run already marked interrupted (by the signal guard that stopped it) keeps that record
+        execute(c, "UPDATE runs SET state = ?, exit_code = ?, finished_at = ?, detail = ?, output_bytes = ? "
+                        + "WHERE id = ? AND state = 'running'", outcome.state().label(), outcome.exitCode().orElse(null),
+                finishedAt.toEpochMilli(), outcome.detail(), outcome.outputBytes(), runId);
+        try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO run_output (run_id, tail) VALUES (?, ?)")) {
+            s.setLong(1, runId);
+            s.setBytes(2, outcome.outputTail());
+            s.executeUpdate();
+        }
+        return RunTable.one(c, RunTable.BY_ID, runId).orElseThrow();
     }
 
-    @Override
-    public void markInterrupted(Connection c, long runId, String detail, Instant at) throws SQLException {
-        RunRows.markInterrupted(c, runId, detail, at);
-    }
-
-    @Override
-    public Optional<TaskRun> findRun(Connection c, long runId) throws SQLException {
-        return RunRows.one(c, RunRows.BY_ID, runId);
-    }
-
-    @Override
-    public List<TaskRun> runsOf(Connection c, long deployId) throws SQLException {
-        return RunRows.list(c, RunRows.OF_DEPLOY, deployId);
-    }
-
-    @Override
-    public List<TaskRun> runningRuns(Connection c, String app) throws SQLException {
-        return RunRows.list(c, RunRows.RUNNING_OF_APP, app);
-    }
-
-    @Override
-    public Optional<TaskRun> latestRun(Connection c, String app) throws SQLException {
-        return RunRows.one(c, RunRows.LATEST_OF_APP, app);
-    }
-
-    @Override
-    public Optional<TaskRun> latestReleaseRun(Connection c, String app) throws SQLException {
-        return RunRows.one(c, RunRows.LATEST_RELEASE_OF_APP, app);
-    }
-
-    @Override
-    public byte[] outputTail(Connection c, long runId) throws SQLException {
-        return RunRows.outputTail(c, runId);
-    }
-
-    @Override
-    public long outputBytes(Connection c, long runId) throws SQLException {
-        return RunRows.outputBytes(c, runId);
-    }
-
-    @Override
-    public void recordEvent(Connection c, String app, String kind, String detail, Instant at) throws SQLException {
-        EventRows.insert(c, app, kind, detail, at);
-    }
-
-    @Override
-    public List<Event> events(Connection c, String app, int limit) throws SQLException {
-        return EventRows.ofApp(c, app, limit);
-    }
-
-    @Override
-    public List<String> deleteApp(Connection c, String app) throws SQLException {
-        return AppRows.delete(c, app);
-    }
-
-    @Override
-    public void renameApp(Connection c, String oldApp, String newApp) throws SQLException {
-        AppRows.rename(c, oldApp, newApp);
-    }
-
-    @Override
-    public void cloneApp(Connection c, String oldApp, String newApp) throws SQLException {
-        AppRows.copy(c, oldApp, newApp);
-    }
-
+    /** Removes all but the app's newest {@code keep} runs, and the deploys left without any; returns their logs. */
     @Override
     public List<String> prune(Connection c, String app, int keep) throws SQLException {
-        return AppRows.prune(c, app, keep);
-    }
-
-    @Override
-    public Optional<LockHolder> lockHolder(Connection c, String lockKey) throws SQLException {
-        return LockHolderRows.ofLock(c, lockKey);
+        List<String> logs = Jdbc.strings(c, LOG_FILES_OLDER_THAN_KEPT, app, keep);
+        execute(c, PRUNE_RUNS, app, keep);
+        execute(c, PRUNE_DEPLOYS, app, app, app, app);
+        return logs;
     }
 
     @Override
     public void recordLockHolder(Connection c, LockHolder holder) throws SQLException {
-        LockHolderRows.put(c, holder);
+        execute(c, "INSERT OR REPLACE INTO lock_holders (lock_key, app, deploy_id, pid, host, since) VALUES (?, ?, ?, ?, ?, ?)",
+                holder.lockKey(), holder.app(), holder.deployId(), holder.pid(), holder.host(),
+                holder.since().toEpochMilli());
     }
 
     @Override
-    public void clearLockHolder(Connection c, String lockKey, long pid) throws SQLException {
-        LockHolderRows.clear(c, lockKey, pid);
-    }
-
-    @Override
-    public void recordNotification(Connection c, Notification notification) throws SQLException {
-        NotificationRows.insert(c, notification);
-    }
-
-    @Override
-    public Optional<Notification> notification(Connection c, long runId) throws SQLException {
-        return NotificationRows.ofRun(c, runId);
-    }
-
-    @Override
-    public Optional<Notification> latestNotification(Connection c, String app) throws SQLException {
-        return NotificationRows.latestOfApp(c, app);
-    }
-
-    @Override
-    public void recordAppliedMigrations(Connection c, long runId, List<AppliedMigration> migrations,
-            Instant at) throws SQLException {
-        AppliedMigrationRows.insert(c, runId, migrations, at);
-    }
-
-    @Override
-    public Map<Long, List<Applied>> appliedMigrations(Connection c, Collection<Long> runIds) throws SQLException {
-        return AppliedMigrationRows.ofRuns(c, runIds);
-    }
-
-    @Override
-    public List<AppliedByRun> migrationHistory(Connection c, String app, Optional<String> migration,
-            int limit) throws SQLException {
-        return AppliedMigrationRows.history(c, app, migration, limit);
+    public void recordNotification(Connection c, Notification n) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT OR REPLACE INTO notifications "
+                + "(run_id, target, attempts, delivered, last_status, last_error, at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            s.setLong(1, n.runId());
+            s.setString(2, n.target());
+            s.setInt(3, n.attempts());
+            s.setInt(4, n.delivered() ? 1 : 0);
+            if (n.lastStatus().isPresent()) {
+                s.setInt(5, n.lastStatus().get());
+            } else {
+                s.setNull(5, Types.INTEGER);
+            }
+            s.setString(6, n.lastError());
+            s.setLong(7, n.at().toEpochMilli());
+            s.executeUpdate();
+        }
     }
 
     @Override
     public void recordTakenCopies(Connection c, long deployId, List<TakenCopy> copies) throws SQLException {
-        TakenCopyRows.insert(c, deployId, copies);
-    }
-
-    @Override
-    public List<TakenCopy.Recorded> takenCopies(Connection c, String app, Phase.Source file,
-            int limit) throws SQLException {
-        return TakenCopyRows.ofApp(c, app, file, limit);
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT OR REPLACE INTO taken_copies (deploy_id, file, original, stripped) VALUES (?, ?, ?, ?)")) {
+            for (TakenCopy copy : copies) {
+                s.setLong(1, deployId);
+                s.setString(2, copy.file().label());
+                s.setBytes(3, copy.original().orElse(null));
+                s.setBytes(4, copy.stripped().orElse(null));
+                s.executeUpdate();
+            }
+        }
     }
 }

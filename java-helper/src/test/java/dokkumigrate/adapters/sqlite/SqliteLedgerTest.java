@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dokkumigrate.adapters.jdbc.DeployTable;
+import dokkumigrate.adapters.jdbc.RecordTable;
+import dokkumigrate.adapters.jdbc.RunTable;
 import dokkumigrate.ledger.Deploy;
 import dokkumigrate.ledger.Deploy.Origin;
 import dokkumigrate.ledger.Ledger;
@@ -355,53 +358,53 @@ class SqliteLedgerTest extends LedgerContract {
     void theLedgersQueriesUseIndexes() {
         record("web", 100, Origin.EXTRACTED, PLAN);
         Map<String, Object[]> statements = new LinkedHashMap<>();
-        statements.put(DeployRows.BY_KEY, new Object[] {"web", "1"});
-        statements.put(DeployRows.BY_ID, new Object[] {1});
-        statements.put(DeployRows.LATEST_EXTRACTED, new Object[] {"web"});
-        statements.put(DeployRows.LATEST, new Object[] {"web"});
-        statements.put(DeployRows.OF_APP, new Object[] {"web", 10});
-        statements.put(DeployRows.PLAN, new Object[] {1});
-        statements.put(DeployRows.RUN_COUNT, new Object[] {1});
-        statements.put(RunRows.BY_ID, new Object[] {1});
-        statements.put(RunRows.OF_DEPLOY, new Object[] {1});
-        statements.put(RunRows.LAST_ATTEMPT, new Object[] {1, "release"});
-        statements.put(RunRows.RUNNING_OF_APP, new Object[] {"web"});
-        statements.put(RunRows.LATEST_OF_APP, new Object[] {"web"});
-        statements.put(RunRows.LATEST_RELEASE_OF_APP, new Object[] {"web"});
-        statements.put(RunRows.OUTPUT_TAIL, new Object[] {1});
-        statements.put(RunRows.OUTPUT_BYTES, new Object[] {1});
-        statements.put(EventRows.OF_APP, new Object[] {"web", 5});
-        statements.put(LockHolderRows.OF_LOCK, new Object[] {"app.web"});
-        statements.put(AppliedMigrationRows.HISTORY, new Object[] {"web", 10});
-        statements.put(AppliedMigrationRows.HISTORY_OF_MIGRATION, new Object[] {"web", "m", "m", "m", "m", "m", 10});
+        statements.put(SqliteStatements.QUERIES.deployByKey(), new Object[] {"web", "1"});
+        statements.put(DeployTable.BY_ID, new Object[] {1});
+        statements.put(SqliteStatements.QUERIES.latestExtracted(), new Object[] {"web"});
+        statements.put(SqliteStatements.QUERIES.latestDeploy(), new Object[] {"web"});
+        statements.put(SqliteStatements.QUERIES.deploysOfApp(), new Object[] {"web", 10});
+        statements.put(DeployTable.PLAN, new Object[] {1});
+        statements.put(SqliteStatements.RUN_COUNT, new Object[] {1});
+        statements.put(RunTable.BY_ID, new Object[] {1});
+        statements.put(RunTable.OF_DEPLOY, new Object[] {1});
+        statements.put(RunTable.LAST_ATTEMPT, new Object[] {1, "release"});
+        statements.put(RunTable.RUNNING_OF_APP, new Object[] {"web"});
+        statements.put(SqliteStatements.QUERIES.latestRun(), new Object[] {"web"});
+        statements.put(SqliteStatements.QUERIES.latestReleaseRun(), new Object[] {"web"});
+        statements.put(RunTable.OUTPUT_TAIL, new Object[] {1});
+        statements.put(RunTable.OUTPUT_BYTES, new Object[] {1});
+        statements.put(SqliteStatements.QUERIES.eventsOfApp(), new Object[] {"web", 5});
+        statements.put(RecordTable.LOCK_HOLDER, new Object[] {"app.web"});
+        statements.put(SqliteStatements.QUERIES.migrationHistory(), new Object[] {"web", 10});
+        statements.put(SqliteStatements.QUERIES.migrationHistoryOfOne(), new Object[] {"web", "m", "m", "m", "m", "m", 10});
 
         Map<String, List<String>> plans = explainAll(statements);
 
-        assertTrue(plans.get(DeployRows.OF_APP).stream().anyMatch(step -> step.contains("deploys_by_app")),
-                plans.get(DeployRows.OF_APP).toString());
-        assertTrue(plans.get(RunRows.LATEST_OF_APP).stream().anyMatch(step -> step.contains("runs_by_app")),
-                plans.get(RunRows.LATEST_OF_APP).toString());
-        assertTrue(plans.get(RunRows.RUNNING_OF_APP).stream().anyMatch(step -> step.contains("runs_running_by_app")),
-                plans.get(RunRows.RUNNING_OF_APP).toString());
-        assertTrue(plans.get(RunRows.LATEST_RELEASE_OF_APP).stream().anyMatch(step -> step.contains("runs_release_by_app")),
-                plans.get(RunRows.LATEST_RELEASE_OF_APP).toString());
+        assertTrue(plans.get(SqliteStatements.QUERIES.deploysOfApp()).stream().anyMatch(step -> step.contains("deploys_by_app")),
+                plans.get(SqliteStatements.QUERIES.deploysOfApp()).toString());
+        assertTrue(plans.get(SqliteStatements.QUERIES.latestRun()).stream().anyMatch(step -> step.contains("runs_by_app")),
+                plans.get(SqliteStatements.QUERIES.latestRun()).toString());
+        assertTrue(plans.get(RunTable.RUNNING_OF_APP).stream().anyMatch(step -> step.contains("runs_running_by_app")),
+                plans.get(RunTable.RUNNING_OF_APP).toString());
+        assertTrue(plans.get(SqliteStatements.QUERIES.latestReleaseRun()).stream().anyMatch(step -> step.contains("runs_release_by_app")),
+                plans.get(SqliteStatements.QUERIES.latestReleaseRun()).toString());
     }
 
     @Test
     void thePruneAfterEachReleaseUsesIndexes() {
         record("web", 100, Origin.EXTRACTED, PLAN);
         Map<String, Object[]> statements = new LinkedHashMap<>();
-        statements.put(RunRows.LOG_FILES_OLDER_THAN_KEPT, new Object[] {"web", 1000});
-        statements.put(RunRows.PRUNE, new Object[] {"web", 1000});
-        statements.put(DeployRows.PRUNE, new Object[] {"web", "web", "web", "web"});
-        statements.put(RunRows.LOG_FILES_OF_APP, new Object[] {"web"});
+        statements.put(SqliteStatements.LOG_FILES_OLDER_THAN_KEPT, new Object[] {"web", 1000});
+        statements.put(SqliteStatements.PRUNE_RUNS, new Object[] {"web", 1000});
+        statements.put(SqliteStatements.PRUNE_DEPLOYS, new Object[] {"web", "web", "web", "web"});
+        statements.put(RunTable.LOG_FILES_OF_APP, new Object[] {"web"});
 
         Map<String, List<String>> plans = explainAll(statements);
 
-        assertTrue(plans.get(RunRows.PRUNE).stream().anyMatch(step -> step.contains("runs_by_app")),
-                plans.get(RunRows.PRUNE).toString());
-        assertTrue(plans.get(DeployRows.PRUNE).stream().anyMatch(step -> step.contains("deploys_by_app")),
-                plans.get(DeployRows.PRUNE).toString());
+        assertTrue(plans.get(SqliteStatements.PRUNE_RUNS).stream().anyMatch(step -> step.contains("runs_by_app")),
+                plans.get(SqliteStatements.PRUNE_RUNS).toString());
+        assertTrue(plans.get(SqliteStatements.PRUNE_DEPLOYS).stream().anyMatch(step -> step.contains("deploys_by_app")),
+                plans.get(SqliteStatements.PRUNE_DEPLOYS).toString());
     }
 
     /** SQLite's plan of each statement, none of which may scan a whole table. */
