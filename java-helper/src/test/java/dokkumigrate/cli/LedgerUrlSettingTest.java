@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LedgerUrlSettingTest {
     private static PostgresServer server;
-    private static int databases;
 
     @TempDir
     Path dir;
@@ -41,8 +40,7 @@ class LedgerUrlSettingTest {
 
     @BeforeAll
     static void startServer() {
-        server = PostgresServer.start();
-        server.sql("CREATE ROLE ledger LOGIN");
+        server = PostgresServer.startForLedgers();
     }
 
     @AfterAll
@@ -55,9 +53,7 @@ class LedgerUrlSettingTest {
     @BeforeEach
     void createHost() {
         host = new CommandHost(dir).app("web");
-        String database = "ledger" + (++databases);
-        server.sql("CREATE DATABASE " + database + " OWNER ledger");
-        url = server.url("ledger", database);
+        url = server.url(PostgresServer.LEDGER_ROLE, server.newLedgerDatabase());
     }
 
     @AfterEach

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -41,12 +42,15 @@ public final class PostgresServer implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
     /** Members of this role log in with a password; everyone else is trusted on loopback. */
     public static final String PASSWORD_ROLE = "password_users";
+    /** The trusted role the ledger tests log in as, owner of the databases {@link #newLedgerDatabase} makes. */
+    public static final String LEDGER_ROLE = "ledger";
     private static final Duration READY_WITHIN = Duration.ofSeconds(60);
     private static final ProcessRunner PROCESSES = new ProcessRunner();
 
     private final Path directory;
     private final Process process;
     private final int port;
+    private final AtomicInteger ledgerDatabases = new AtomicInteger();
 
     private PostgresServer(Path directory, Process process, int port) {
         this.directory = directory;
@@ -136,6 +140,20 @@ public final class PostgresServer implements AutoCloseable {
             throw new SQLException("the PostgreSQL driver did not accept its own URL");
         }
         return connection;
+    }
+
+    /** Creates and starts a server (as {@link #start}) with the role {@value #LEDGER_ROLE}. */
+    public static PostgresServer startForLedgers() {
+        PostgresServer server = start();
+        server.sql("CREATE ROLE " + LEDGER_ROLE + " LOGIN");
+        return server;
+    }
+
+    /** A new empty database owned by {@value #LEDGER_ROLE}, so that a test sees no other test's rows. */
+    public String newLedgerDatabase() {
+        String name = "ledger_" + ledgerDatabases.incrementAndGet();
+        sql("CREATE DATABASE " + name + " OWNER " + LEDGER_ROLE);
+        return name;
     }
 
     /** Runs statements as the superuser in the database {@code postgres}. */

@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +46,6 @@ class HistoryCopyTest {
     private static final Plan PLAN = Plan.of(new Task(Phase.RELEASE, "bin/rails db:migrate"),
             new Task(Phase.PREDEPLOY, "./bin/prepare"));
     private static final AppliedMigration USERS = new AppliedMigration("rails", "20240101000000", "AddUsers");
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer server;
 
     @TempDir
@@ -57,8 +55,7 @@ class HistoryCopyTest {
 
     @BeforeAll
     static void startServer() {
-        server = PostgresServer.start();
-        server.sql("CREATE ROLE ledger LOGIN");
+        server = PostgresServer.startForLedgers();
     }
 
     @AfterAll
@@ -70,8 +67,7 @@ class HistoryCopyTest {
 
     @BeforeEach
     void openPostgres() {
-        database = "copy_" + DATABASES.incrementAndGet();
-        server.sql("CREATE DATABASE " + database + " OWNER ledger");
+        database = server.newLedgerDatabase();
         postgres = PostgresLedger.open(PostgresLedgerTest.connector(server, database));
     }
 

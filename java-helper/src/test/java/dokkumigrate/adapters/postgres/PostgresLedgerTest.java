@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,15 +36,13 @@ import org.junit.jupiter.api.Test;
  * opening it together, its recorded version, claims racing on two connections, a server lost.
  */
 class PostgresLedgerTest extends LedgerContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static PostgresServer server;
 
     private String database;
 
     @BeforeAll
     static void startServer() {
-        server = PostgresServer.start();
-        server.sql("CREATE ROLE ledger LOGIN");
+        server = PostgresServer.startForLedgers();
     }
 
     @AfterAll
@@ -57,7 +54,7 @@ class PostgresLedgerTest extends LedgerContract {
 
     @Override
     protected Ledger newLedger() {
-        database = newDatabase();
+        database = server.newLedgerDatabase();
         return openAgain();
     }
 
@@ -66,14 +63,8 @@ class PostgresLedgerTest extends LedgerContract {
         return PostgresLedger.open(connector(server, database));
     }
 
-    private static String newDatabase() {
-        String name = "ledger_" + DATABASES.incrementAndGet();
-        server.sql("CREATE DATABASE " + name + " OWNER ledger");
-        return name;
-    }
-
     static PostgresConnector connector(PostgresServer on, String database) {
-        return new PostgresConnector(LedgerUrl.parse(on.url("ledger", database)).orElseThrow());
+        return new PostgresConnector(LedgerUrl.parse(on.url(PostgresServer.LEDGER_ROLE, database)).orElseThrow());
     }
 
     // ---- the schema ----
@@ -94,7 +85,7 @@ class PostgresLedgerTest extends LedgerContract {
 
     @Test
     void hostsOpeningANewLedgerAtOnceCreateTheSchemaOnce() throws Exception {
-        String fresh = newDatabase();
+        String fresh = server.newLedgerDatabase();
         int openers = 6;
         ExecutorService pool = Executors.newFixedThreadPool(openers);
         try {
