@@ -22,6 +22,25 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("try") // a lock or a child process held for the length of a block
 public abstract class TaskLocksContract {
+
+    /**
+     * The body of a child JVM's lock probe: {@code hold} takes the lock, prints "locked" and keeps it
+     * until killed; {@code probe} tries once and prints "locked" or "busy".
+     */
+    public static void probe(TaskLocks locks, String mode, String key) throws InterruptedException {
+        if (mode.equals("hold")) {
+            locks.acquire(key, Duration.ofMinutes(5), Duration.ofMinutes(5), () -> { });
+            System.out.println("locked");
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+        try {
+            locks.acquire(key, Duration.ZERO, Duration.ofMinutes(5), () -> { }).close();
+            System.out.println("locked");
+        } catch (LockTimeoutException e) {
+            System.out.println("busy");
+        }
+    }
     protected static final Duration LONG = Duration.ofSeconds(30);
     protected static final Runnable NOTHING = () -> { };
 

@@ -1,8 +1,7 @@
 package dokkumigrate.adapters.lock;
 
-import dokkumigrate.run.TaskLocks;
+import dokkumigrate.run.TaskLocksContract;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * Run in a child JVM by {@link FileTaskLocksTest}. {@code hold DIR KEY} takes the lock, prints
@@ -14,18 +13,6 @@ public final class LockProbe {
 
     public static void main(String[] args) throws Exception {
         FileTaskLocks locks = new FileTaskLocks(Path.of(args[1]));
-        String key = args[2];
-        if (args[0].equals("hold")) {
-            locks.acquire(key, Duration.ofMinutes(5), Duration.ofMinutes(5), () -> { });
-            System.out.println("locked");
-            System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
-        }
-        try {
-            locks.acquire(key, Duration.ZERO, Duration.ofMinutes(5), () -> { }).close();
-            System.out.println("locked");
-        } catch (TaskLocks.LockTimeoutException e) {
-            System.out.println("busy");
-        }
+        TaskLocksContract.probe(locks, args[0], args[2]);
     }
 }

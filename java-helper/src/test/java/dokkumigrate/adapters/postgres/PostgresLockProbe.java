@@ -1,8 +1,7 @@
 package dokkumigrate.adapters.postgres;
 
 import dokkumigrate.platform.LedgerUrl;
-import dokkumigrate.run.TaskLocks;
-import java.time.Duration;
+import dokkumigrate.run.TaskLocksContract;
 
 /**
  * Run in a child JVM by {@link PostgresTaskLocksTest}. {@code hold URL KEY} takes the lock, prints
@@ -15,18 +14,6 @@ public final class PostgresLockProbe {
     public static void main(String[] args) throws Exception {
         PostgresTaskLocks locks = new PostgresTaskLocks(new PostgresConnector(LedgerUrl.parse(args[1]).orElseThrow()),
                 "probe pid " + ProcessHandle.current().pid());
-        String key = args[2];
-        if (args[0].equals("hold")) {
-            locks.acquire(key, Duration.ofMinutes(5), Duration.ofMinutes(5), () -> { });
-            System.out.println("locked");
-            System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
-        }
-        try {
-            locks.acquire(key, Duration.ZERO, Duration.ofMinutes(5), () -> { }).close();
-            System.out.println("locked");
-        } catch (TaskLocks.LockTimeoutException e) {
-            System.out.println("busy");
-        }
+        TaskLocksContract.probe(locks, args[0], args[2]);
     }
 }
