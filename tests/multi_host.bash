@@ -53,20 +53,7 @@ mh-engine-start() {
 mh-engine-stop() {
   declare desc="stops the docker engine started under DIR by its pid, and waits until it is gone"
   declare DIR="$1"
-  local pid
-  pid="$(cat "$DIR/dockerd.pid" 2>/dev/null || true)"
-  [[ -n "$pid" ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || {
-      rm -f "$DIR/dockerd.pid"
-      return 0
-    }
-    sleep 0.1
-  done
-  echo " !     dockerd (pid $pid) did not stop within 30 s of SIGTERM; killing it" 1>&2
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$DIR/dockerd.pid"
+  stop-by-pid-file "$DIR/dockerd.pid" TERM dockerd
 }
 
 mh-setup() {

@@ -86,21 +86,27 @@ pg-cluster-await-ready() {
   return 1
 }
 
-pg-cluster-stop() {
-  declare desc="stops the server started in DIR by its pid (fast shutdown: open sessions are ended), and waits until it is gone"
-  declare DIR="$1"
+stop-by-pid-file() {
+  declare desc="stops the process whose pid FILE holds with SIGNAL, waits until it is gone (SIGKILL after 30 s), and removes FILE"
+  declare FILE="$1" SIGNAL="$2" WHAT="$3"
   local pid
-  pid="$(cat "$DIR/server.pid" 2>/dev/null || true)"
+  pid="$(cat "$FILE" 2>/dev/null || true)"
   [[ -n "$pid" ]] || return 0
-  kill -INT "$pid" 2>/dev/null || true
+  kill "-$SIGNAL" "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || {
-      rm -f "$DIR/server.pid"
+      rm -f "$FILE"
       return 0
     }
     sleep 0.1
   done
-  echo " !     PostgreSQL (pid $pid) did not stop within 30 s of SIGINT; killing it" 1>&2
+  echo " !     $WHAT (pid $pid) did not stop within 30 s of SIG$SIGNAL; killing it" 1>&2
   kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$DIR/server.pid"
+  rm -f "$FILE"
+}
+
+pg-cluster-stop() {
+  declare desc="stops the server started in DIR by its pid (fast shutdown: open sessions are ended), and waits until it is gone"
+  declare DIR="$1"
+  stop-by-pid-file "$DIR/server.pid" INT PostgreSQL
 }
