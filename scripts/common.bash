@@ -25,7 +25,7 @@ setup-missing-packages() {
     /usr/lib/bats/bats-support/load.bash:bats-support /usr/lib/bats/bats-file/load.bash:bats-file \
     shellcheck:shellcheck /bin/busybox:busybox-static mvn:maven javac:default-jdk-headless jq:jq \
     column:bsdextrautils sqlite3:sqlite3 unzip:unzip runuser:util-linux setsid:util-linux ps:procps \
-    python3:python3; do
+    python3:python3 make:make; do
     if [[ "${entry%%:*}" == /* ]]; then
       [[ -e "${entry%%:*}" ]] || echo "${entry#*:}"
     else
